@@ -1,0 +1,49 @@
+package dev.manageprocs.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code manage-procs}: the command-line entry point. Commands are registered here as they exist. */
+@Command(
+        name = "manage-procs",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        subcommands = {CommandLine.HelpCommand.class},
+        description = "Supervise EPICS IOCs and other console programs on pseudo-terminals.",
+        usageHelpAutoWidth = true)
+public final class Main {
+
+    @CommandLine.Mixin
+    GlobalOptions global;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line; returns the exit code (separate from main() so tests can call it). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("manage-procs: " + ex.getMessage());
+            return 1;
+        });
+        cl.setExitCodeExceptionMapper(ex -> 2);
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/dev/manageprocs/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"manage-procs " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.manageprocs.posix;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/** epoll(7) and eventfd(2). */
+public final class Epoll {
+    static {
+        Native.register(Epoll.class, NativeLibrary.getInstance("c"));
+    }
+
+    public static final int EPOLLIN = 0x001;
+    public static final int EPOLLOUT = 0x004;
+    public static final int EPOLLERR = 0x008;
+    public static final int EPOLLHUP = 0x010;
+    public static final int EPOLLRDHUP = 0x2000;
+
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLL_CTL_MOD = 3;
+    public static final int EPOLL_CLOEXEC = 0x80000;
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int EFD_NONBLOCK = 0x800;
+
+    /** struct epoll_event is packed on x86_64 (12 bytes), naturally aligned elsewhere (16 bytes). */
+    public static final int EVENT_SIZE = Platform.isIntel() ? 12 : 16;
+    private static final int DATA_OFFSET = Platform.isIntel() ? 4 : 8;
+
+    private Epoll() {
+    }
+
+    public static native int epoll_create1(int flags);
+
+    public static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+    public static native int epoll_wait(int epfd, Pointer events, int maxevents, int timeout);
+
+    public static native int eventfd(int initval, int flags);
+
+    public static Memory events(int count) {
+        return new Memory((long) EVENT_SIZE * count);
+    }
+
+    public static void setEvent(Pointer p, int index, int events, long data) {
+        p.setInt((long) index * EVENT_SIZE, events);
+        p.setLong((long) index * EVENT_SIZE + DATA_OFFSET, data);
+    }
+
+    public static int eventsAt(Pointer p, int index) {
+        return p.getInt((long) index * EVENT_SIZE);
+    }
+
+    public static long dataAt(Pointer p, int index) {
+        return p.getLong((long) index * EVENT_SIZE + DATA_OFFSET);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.manageprocs.posix;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * File-descriptor basics from libc, direct-mapped (JNA) for speed. Linux, 64-bit only.
+ * Other concerns (pty, spawn, sockets, termios) have their own binding classes.
+ */
+public final class LibC {
+    static {
+        Native.register(LibC.class, NativeLibrary.getInstance("c"));
+    }
+
+    public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
+    public static final int ECHILD = 10;
+    public static final int ESRCH = 3;
+    public static final int EINVAL = 22;
+    public static final int EPIPE = 32;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_NOCTTY = 0x100;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    private LibC() {
+    }
+
+    public static native long read(int fd, Pointer buf, long count);
+
+    public static native long write(int fd, Pointer buf, long count);
+
+    public static native int close(int fd);
+
+    public static native int getpid();
+
+    public static native int getuid();
+
+    public static native int geteuid();
+
+    public static native int getgid();
+
+    public static native int umask(int mask);
+
+    public static native String strerror(int errnum);
+
+    /** errno of the last native call on this thread. */
+    public static int errno() {
+        return Native.getLastError();
+    }
+
+    /** "No such file or directory (ENOENT)"-style text for the last error. */
+    public static String lastError() {
+        return strerror(errno());
+    }
+}

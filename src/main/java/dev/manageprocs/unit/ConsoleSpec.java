@@ -1,0 +1,23 @@
+package dev.manageprocs.unit;
+
+import java.util.List;
+
+/** The {@code [console]} table. {@code ignore} holds the bytes never forwarded to the child. */
+public record ConsoleSpec(
+        List<Endpoint> listen,
+        List<Endpoint> logListen,
+        boolean allowRemote,
+        KeyBindings keys,
+        String ignore,
+        long historyBytes,
+        boolean banner) {
+
+    public ConsoleSpec {
+        listen = List.copyOf(listen);
+        logListen = List.copyOf(logListen);
+    }
+
+    public boolean ignores(int b) {
+        return ignore.indexOf((char) (b & 0xff)) >= 0;
+    }
+}
