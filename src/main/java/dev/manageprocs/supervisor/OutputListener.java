@@ -1,0 +1,20 @@
+package dev.manageprocs.supervisor;
+
+/**
+ * A consumer of a unit's console: child output and server announcements. Called on the event loop,
+ * synchronously: implementations copy what they keep, keep at most a bounded amount and never block,
+ * so a slow consumer can neither stall the child nor make the supervisor buffer.
+ */
+public interface OutputListener {
+
+    /** Bytes the child wrote to its terminal; the array is reused after the call returns. */
+    void output(byte[] buf, int off, int len);
+
+    /** A server message for people watching (one line, already starting with "@@@ ", no newline). */
+    default void announce(String line) {
+    }
+
+    /** The unit changed state (child started, exited, stopped...). */
+    default void stateChanged(UnitStatus status) {
+    }
+}
