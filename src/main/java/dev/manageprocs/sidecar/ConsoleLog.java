@@ -5,6 +5,7 @@ import dev.manageprocs.unit.LogSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -163,8 +164,10 @@ public final class ConsoleLog implements AutoCloseable {
             nextRotationAttempt = System.nanoTime() + RETRY_NANOS;
             if (!rotationFailing) {
                 rotationFailing = true;
-                problems.accept("console log " + file + " cannot be rotated (" + OsReason.of(e)
-                        + "), so it grows past max_size; make " + file.toAbsolutePath().getParent() + " writable");
+                String where = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() + ": " : "";
+                problems.accept("console log " + file + " cannot be rotated (" + where + OsReason.of(e)
+                        + "), so it grows past max_size until that is fixed; check " + file.toAbsolutePath().getParent()
+                        + " is writable and the old logs in it are plain files");
             }
             return false;
         }

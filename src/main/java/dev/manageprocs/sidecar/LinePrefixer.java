@@ -19,8 +19,17 @@ final class LinePrefixer {
 
     private final TimestampFormat format;
     private final ZoneId zone;
-    /** Reused for every chunk so a flood does not allocate; grows to the largest chunk seen. */
-    private byte[] out = new byte[0];
+    /**
+     * Where prefixed chunks are built, reused so a flood does not allocate. One per thread, not per
+     * unit: all logs write on the event loop, so a thousand units share one buffer instead of holding
+     * a thousand copies of their largest chunk.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        byte[] bytes = new byte[0];
+    }
+
     private boolean atLineStart = true;
 
     LinePrefixer(TimestampFormat format, ZoneId zone) {
@@ -28,8 +37,12 @@ final class LinePrefixer {
         this.zone = zone;
     }
 
-    /** Prefixes the lines of the chunk; the result is {@code bytes()[0 .. return value)}. */
+    /**
+     * Prefixes the lines of the chunk; the result is {@code bytes()[0 .. return value)}, valid until
+     * the next call on this thread.
+     */
     int prefix(byte[] buf, int off, int len) {
+        Scratch out = SCRATCH.get();
         byte[] stamp = null; // one timestamp per chunk: all of it arrived at the same moment
         int n = 0;
         int end = off + len;
@@ -39,12 +52,12 @@ final class LinePrefixer {
                 if (stamp == null) {
                     stamp = format.format(Instant.now(), zone).getBytes(StandardCharsets.UTF_8);
                 }
-                n = append(n, stamp, 0, stamp.length);
+                n = append(out, n, stamp, 0, stamp.length);
                 atLineStart = false;
             }
             int lineEnd = indexOfNewline(buf, i, end);
             int stop = lineEnd < 0 ? end : lineEnd + 1;
-            n = append(n, buf, i, stop - i);
+            n = append(out, n, buf, i, stop - i);
             atLineStart = lineEnd >= 0;
             i = stop;
         }
@@ -52,14 +65,14 @@ final class LinePrefixer {
     }
 
     byte[] bytes() {
-        return out;
+        return SCRATCH.get().bytes;
     }
 
-    private int append(int n, byte[] src, int from, int count) {
-        if (n + count > out.length) {
-            out = Arrays.copyOf(out, Math.max(n + count, out.length * 2));
+    private static int append(Scratch out, int n, byte[] src, int from, int count) {
+        if (n + count > out.bytes.length) {
+            out.bytes = Arrays.copyOf(out.bytes, Math.max(n + count, out.bytes.length * 2));
         }
-        System.arraycopy(src, from, out, n, count);
+        System.arraycopy(src, from, out.bytes, n, count);
         return n + count;
     }
 

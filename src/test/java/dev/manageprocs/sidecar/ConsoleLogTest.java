@@ -175,6 +175,29 @@ class ConsoleLogTest {
     }
 
     @Test
+    void aRotationThatFailsKeepsEveryByteAndIsRetried() throws IOException {
+        Path file = tmp.resolve("ioc.log");
+        Path blocker = Files.createDirectories(tmp.resolve("ioc.log.1/not-a-log"));
+        try (ConsoleLog log = open(file, plain(20, 1))) {
+            for (int i = 0; i < 5; i++) {
+                write(log, "123456789\n");
+            }
+            assertEquals(50, Files.size(file), "nothing lost: the file grows past max_size instead");
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.getFirst().startsWith("console log " + file + " cannot be rotated (" + tmp.resolve("ioc.log.1")
+                    + ": Directory not empty)"), problems.getFirst());
+            Files.delete(blocker);
+            Files.delete(tmp.resolve("ioc.log.1"));
+            Eventually.await("a rotation", Duration.ofSeconds(5), () -> {
+                write(log, "123456789\n");
+                return Files.isRegularFile(tmp.resolve("ioc.log.1"));
+            });
+        }
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(Files.readString(tmp.resolve("ioc.log.1")).startsWith("123456789\n".repeat(5)));
+    }
+
+    @Test
     void keepZeroNeverRotates() throws IOException {
         Path file = tmp.resolve("one.log");
         try (ConsoleLog log = open(file, plain(10, 0))) {
