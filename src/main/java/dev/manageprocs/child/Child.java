@@ -133,6 +133,9 @@ public final class Child implements AutoCloseable {
 
     /** Sets the terminal size; the kernel sends SIGWINCH to the foreground process group. */
     public synchronized void resize(int rows, int cols) {
+        if (rows < 0 || rows > 0xFFFF || cols < 0 || cols > 0xFFFF) {
+            throw new IllegalArgumentException("terminal size " + rows + "x" + cols + " is not within 0..65535");
+        }
         if (closed) {
             throw new IllegalStateException("child " + pid + " is closed");
         }

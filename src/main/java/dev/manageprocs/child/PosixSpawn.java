@@ -41,8 +41,11 @@ final class PosixSpawn {
             Memory empty = Spawn.sigset();
             Memory all = Spawn.sigset();
             Spawn.sigemptyset(empty);
-            // Every signal back to default (the JVM ignores some); glibc leaves out its two internal ones.
-            Spawn.sigfillset(all);
+            // Every signal 1..64 back to default (the JVM ignores some). glibc's sigfillset/sigaddset refuse its
+            // internal signals 32 and 33, which posix_spawn would then leave ignored in the child, so the
+            // first 64 bits (bit n-1 = signal n) are set directly.
+            Spawn.sigemptyset(all);
+            all.setLong(0, -1L);
             check(Spawn.posix_spawnattr_setflags(attr, (short) (Spawn.POSIX_SPAWN_SETSID
                     | Spawn.POSIX_SPAWN_SETSIGMASK | Spawn.POSIX_SPAWN_SETSIGDEF)), "posix_spawnattr_setflags");
             check(Spawn.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask");

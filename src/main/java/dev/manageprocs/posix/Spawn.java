@@ -53,10 +53,8 @@ public final class Spawn {
 
     public static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
-    /** These two do set errno (they return -1 on error). */
+    /** Sets errno (returns -1) on error, unlike the functions above. */
     public static native int sigemptyset(Pointer set);
-
-    public static native int sigfillset(Pointer set);
 
     public static Memory sigset() {
         return new Memory(SIGSET_SIZE);

@@ -184,6 +184,16 @@ class ChildTest {
     }
 
     @Test
+    void childStartsWithNoSignalBlockedOrIgnored() throws Exception {
+        try (Child c = Child.spawn(spec("cat", "/proc/self/status"))) {
+            List<String> masks = Await.allOutput(c).lines()
+                    .filter(l -> l.startsWith("SigBlk:") || l.startsWith("SigIgn:")).toList();
+            assertEquals(List.of("SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"), masks);
+            Await.exit(c);
+        }
+    }
+
+    @Test
     void childInheritsNoFileDescriptorsBeyondTheTerminal() throws Exception {
         try (Child c = Child.spawn(spec("ls", "/proc/self/fd"))) {
             // 3 is the directory ls itself opens to list.
@@ -269,7 +279,7 @@ class ChildTest {
     @Test
     void rootRunsTheChildAsTheUnitsUser() throws Exception {
         assumeTrue(LibC.geteuid() == 0, "switching users needs root");
-        LaunchSpec s = new LaunchSpec(List.of("sh", "-c", "id -un; tty; read x"), dir, ENV, OptionalInt.empty(),
+        LaunchSpec s = new LaunchSpec(List.of("sh", "-c", "id -un; tty >/dev/tty; read x"), dir, ENV, OptionalInt.empty(),
                 Optional.empty(), Optional.of("nobody"), Optional.empty(), 24, 80);
         try (Child c = Child.spawn(s)) {
             List<String> lines = Await.output(c, t -> t.lines().count() >= 2).lines().toList();
