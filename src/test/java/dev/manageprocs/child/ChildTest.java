@@ -1,6 +1,7 @@
 package dev.manageprocs.child;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -103,6 +104,7 @@ class ChildTest {
             assertEquals(Optional.empty(), c.reap());
             assertTrue(c.signalGroup(Signal.KILL));
             assertEquals(ExitStatus.killed(Signal.KILL, false), Await.exit(c));
+            assertFalse(c.signalGroup(Signal.KILL), "the reaped child's group is empty");
         }
     }
 
