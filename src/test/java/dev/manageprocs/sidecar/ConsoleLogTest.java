@@ -1,5 +1,6 @@
 package dev.manageprocs.sidecar;
 
+import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.unit.LogSpec;
 import dev.manageprocs.unit.TimestampFormat;
 import org.junit.jupiter.api.Test;

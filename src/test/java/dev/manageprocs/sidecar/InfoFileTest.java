@@ -1,5 +1,6 @@
 package dev.manageprocs.sidecar;
 
+import dev.manageprocs.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.manageprocs.sidecar;
+package dev.manageprocs.testing;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -7,12 +7,12 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Polls a condition until it holds or a deadline passes. */
-final class Eventually {
+public final class Eventually {
 
     private Eventually() {
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

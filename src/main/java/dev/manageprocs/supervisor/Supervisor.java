@@ -1,0 +1,573 @@
+package dev.manageprocs.supervisor;
+
+import dev.manageprocs.child.Child;
+import dev.manageprocs.child.ExitStatus;
+import dev.manageprocs.child.LaunchSpec;
+import dev.manageprocs.child.SpawnException;
+import dev.manageprocs.console.ConsoleTarget;
+import dev.manageprocs.posix.Epoll;
+import dev.manageprocs.posix.LibC;
+import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.restart.Durations;
+import dev.manageprocs.restart.RestartDecision;
+import dev.manageprocs.restart.RestartPolicy;
+import dev.manageprocs.sidecar.ConsoleLog;
+import dev.manageprocs.sidecar.InfoFile;
+import dev.manageprocs.sidecar.RunDir;
+import dev.manageprocs.unit.ConsoleSpec;
+import dev.manageprocs.unit.RestartMode;
+import dev.manageprocs.unit.Signal;
+import dev.manageprocs.unit.Unit;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One unit's life: spawns its child on a PTY, pumps the child's output to the log and the listeners,
+ * restarts it by policy, stops it with escalation, keeps its pid and info files.
+ *
+ * <p>Everything here runs on the event loop thread (the manager reaches it through
+ * {@link Reactor#call}); that single thread is why no field needs a lock. State changes go through
+ * {@link #moveTo}, which enforces the transitions of {@link State}.
+ */
+public final class Supervisor implements ConsoleTarget {
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+    /** Reads per readiness event: bounds one flooding child's turn so the other units keep theirs. */
+    private static final int READS_PER_TURN = 4;
+    /** Console input the child has not taken yet; beyond this, input is dropped (the child is not reading). */
+    private static final int INPUT_LIMIT = 64 * 1024;
+
+    private final SupervisorContext ctx;
+    private final Reactor reactor;
+    private final RunDir runDir;
+    private final List<OutputListener> listeners = new ArrayList<>();
+    private final List<CompletableFuture<UnitStatus>> stopWaiters = new ArrayList<>();
+
+    private Unit unit;
+    private Unit pendingUnit;
+    private RestartPolicy policy;
+    private RestartMode mode;
+    private State state = State.STOPPED;
+    private Child child;
+    private boolean masterWatched;
+    private long startedNanos;
+    private Instant since = Instant.now();
+    private int restarts;
+    private ExitStatus lastExit;
+    private String problem;
+    private Reactor.Timer timer;
+    private boolean startAfterStop;
+    private ConsoleLog consoleLog;
+    private boolean logAtLineStart = true;
+    private byte[] pendingInput;
+    private int pendingInputLen;
+    private List<String> controlEndpoints = List.of();
+    private List<String> logEndpoints = List.of();
+    private int rows = 24;
+    private int cols = 80;
+
+    public Supervisor(Unit unit, SupervisorContext ctx) {
+        this.unit = unit;
+        this.ctx = ctx;
+        this.reactor = ctx.reactor();
+        this.runDir = new RunDir(ctx.runDir());
+        this.policy = new RestartPolicy(unit.restart());
+        this.mode = unit.restart().mode();
+    }
+
+    // ---- operations (event loop thread) ----
+
+    /** The console endpoints ("tcp:127.0.0.1:20000", "unix:/path") for the info file and PROCSERV_INFO. */
+    public void setEndpoints(List<String> control, List<String> readOnly) {
+        controlEndpoints = List.copyOf(control);
+        logEndpoints = List.copyOf(readOnly);
+        writeInfo();
+    }
+
+    /** Starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
+    public void start(String who) {
+        switch (state) {
+            case RUNNING, STARTING -> { }
+            case STOPPING -> startAfterStop = true;
+            case BACKOFF, STOPPED, EXITED, FATAL -> {
+                audit(who, "start");
+                cancelTimer();
+                policy.reset();
+                spawn();
+            }
+        }
+    }
+
+    /**
+     * Stops the unit: stop_signal to the process group, SIGKILL after stop_timeout. The future
+     * completes once the unit is STOPPED (at once when no child runs).
+     */
+    public CompletableFuture<UnitStatus> stop(String who) {
+        CompletableFuture<UnitStatus> done = new CompletableFuture<>();
+        startAfterStop = false;
+        switch (state) {
+            case RUNNING -> {
+                audit(who, "stop");
+                stopWaiters.add(done);
+                Signal sig = unit.process().stopSignal();
+                moveTo(State.STOPPING, "sending " + sig + " to process group " + child.pid());
+                child.signalGroup(sig);
+                timer = reactor.schedule(unit.process().stopTimeout(), this::stopTimedOut);
+            }
+            case STOPPING -> stopWaiters.add(done);
+            case BACKOFF, EXITED, FATAL -> {
+                audit(who, "stop");
+                cancelTimer();
+                moveTo(State.STOPPED, "stopped by request");
+                done.complete(status());
+            }
+            case STOPPED, STARTING -> done.complete(status());
+        }
+        return done;
+    }
+
+    /** Stops a running child, then starts it again (with a pending reloaded configuration, if any). */
+    public CompletableFuture<UnitStatus> restart(String who) {
+        CompletableFuture<UnitStatus> done = new CompletableFuture<>();
+        if (state.childAlive()) {
+            stop(who).thenRun(() -> {
+                start(who);
+                done.complete(status());
+            });
+        } else {
+            start(who);
+            done.complete(status());
+        }
+        return done;
+    }
+
+    /** Sends a signal to the child's process group; false when no child runs. */
+    public boolean kill(Signal signal, String who) {
+        if (child == null) {
+            return false;
+        }
+        audit(who, "kill " + signal + " to process group " + child.pid());
+        return child.signalGroup(signal);
+    }
+
+    /** A reloaded, changed unit file: applied at the next start (reload never restarts on its own). */
+    public void setPendingUnit(Unit changed) {
+        pendingUnit = changed;
+    }
+
+    public Optional<Unit> pendingUnit() {
+        return Optional.ofNullable(pendingUnit);
+    }
+
+    public Unit unit() {
+        return unit;
+    }
+
+    /** The child's window size, now and for later starts (the most recent interactive attach wins). */
+    public void resize(int newRows, int newCols) {
+        rows = newRows;
+        cols = newCols;
+        if (child != null) {
+            child.resize(rows, cols);
+        }
+    }
+
+    /** Stops the child (if any), then removes the sidecar files and closes the log: the unit is gone. */
+    public CompletableFuture<UnitStatus> unload(String who) {
+        return stop(who).thenApply(s -> {
+            runDir.removeSidecars();
+            if (consoleLog != null) {
+                consoleLog.close();
+                consoleLog = null;
+            }
+            listeners.clear();
+            return s;
+        });
+    }
+
+    /** logrotate's postrotate: the log file was moved away, open a new one. */
+    public void reopenLog() {
+        if (consoleLog != null) {
+            consoleLog.reopen();
+        }
+    }
+
+    // ---- ConsoleTarget ----
+
+    @Override
+    public String unitName() {
+        return unit.name();
+    }
+
+    @Override
+    public ConsoleSpec consoleSpec() {
+        return unit.console();
+    }
+
+    @Override
+    public UnitStatus status() {
+        return new UnitStatus(unit.name(), state,
+                child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(),
+                Optional.of(since), restarts, Optional.ofNullable(lastExit), mode, Optional.ofNullable(problem));
+    }
+
+    @Override
+    public void input(byte[] buf, int off, int len) {
+        if (child == null || len == 0) {
+            return;
+        }
+        if (pendingInputLen == 0) {
+            int written = writeMaster(buf, off, len);
+            off += written;
+            len -= written;
+        }
+        if (len > 0) {
+            queueInput(buf, off, len);
+        }
+    }
+
+    @Override
+    public void killKey(String who) {
+        kill(unit.process().killSignal(), who + " (kill key)");
+    }
+
+    @Override
+    public void toggleKey(String who) {
+        mode = mode == RestartMode.NEVER ? unit.restart().mode() : RestartMode.NEVER;
+        audit(who, "toggle key: auto restart is now " + mode.key());
+        writeInfo();
+        notifyState();
+    }
+
+    @Override
+    public void restartKey(String who) {
+        if (!state.childAlive()) {
+            start(who + " (restart key)");
+        }
+    }
+
+    @Override
+    public void quitKey(String who) {
+        if (!state.childAlive()) {
+            stop(who + " (quit key)");
+        }
+    }
+
+    @Override
+    public void addListener(OutputListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(OutputListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---- the child's life ----
+
+    private void spawn() {
+        if (pendingUnit != null) {
+            boolean policyChanged = !pendingUnit.restart().equals(unit.restart());
+            unit = pendingUnit;
+            pendingUnit = null;
+            if (policyChanged) {
+                policy = new RestartPolicy(unit.restart());
+                mode = unit.restart().mode();
+            }
+            log.info("{}: applying the reloaded unit file", unit.name());
+        }
+        moveTo(State.STARTING, null);
+        LaunchSpec spec;
+        try {
+            spec = launchSpec();
+        } catch (IOException e) {
+            fail("cannot read env_file: " + e.getMessage());
+            return;
+        }
+        try {
+            child = Child.spawn(spec);
+        } catch (SpawnException e) {
+            fail(e.getMessage());
+            return;
+        }
+        startedNanos = System.nanoTime();
+        problem = null;
+        openLogIfNeeded();
+        reactor.register(child.masterFd(), Epoll.EPOLLIN, this::masterReady);
+        masterWatched = true;
+        reactor.register(child.pidFd(), Epoll.EPOLLIN, ev -> childExited());
+        try {
+            runDir.writePid(child.pid());
+        } catch (IOException e) {
+            log.warn("{}: cannot write the pid file in {}: {}", unit.name(), ctx.runDir(), e.getMessage());
+        }
+        announce(Announcements.started(unit.name(), spec.argv().get(0), child.pid()));
+        moveTo(State.RUNNING, "pid " + child.pid());
+    }
+
+    private LaunchSpec launchSpec() throws IOException {
+        var p = unit.process();
+        Map<String, String> fromFile = p.envFile().isPresent()
+                ? ChildEnvironment.readEnvFile(p.envFile().get()) : Map.of();
+        String info = ChildEnvironment.procservInfo(ctx.managerPid(), controlEndpoints, logEndpoints);
+        Map<String, String> env = ChildEnvironment.build(ctx.managerEnv(), fromFile, p.env(), unit.name(), info);
+        return new LaunchSpec(p.command(), p.chdir(), env, p.umask(), p.coreSize(), p.user(), p.group(), rows, cols);
+    }
+
+    private void fail(String why) {
+        problem = why;
+        log.error("{}: cannot start: {}", unit.name(), why);
+        announce(List.of("@@@ Cannot start child \"" + unit.name() + "\": " + why));
+        moveTo(State.FATAL, why);
+    }
+
+    private void stopTimedOut() {
+        if (child != null) {
+            log.warn("{}: still running {} after {}; sending SIGKILL to process group {}", unit.name(),
+                    unit.process().stopSignal(), Durations.format(unit.process().stopTimeout()), child.pid());
+            child.signalGroup(Signal.KILL);
+        }
+    }
+
+    private void childExited() {
+        Optional<ExitStatus> reaped = child.reap();
+        if (reaped.isEmpty()) {
+            return;
+        }
+        ExitStatus exit = reaped.get();
+        int pid = child.pid();
+        // The leader is gone; anything left in its group (background jobs) must not outlive it.
+        child.signalGroup(Signal.KILL);
+        drainOutput();
+        closeChild();
+        lastExit = exit;
+        runDir.removePid();
+        cancelTimer();
+        long now = System.nanoTime();
+        ZonedDateTime wall = ZonedDateTime.now(ctx.zone());
+        if (state == State.STOPPING) {
+            announce(Announcements.exited(pid, exit, wall, false, unit.console().keys()));
+            moveTo(State.STOPPED, "pid " + pid + " " + exit.describe());
+            List<CompletableFuture<UnitStatus>> waiters = new ArrayList<>(stopWaiters);
+            stopWaiters.clear();
+            waiters.forEach(w -> w.complete(status()));
+            if (startAfterStop) {
+                startAfterStop = false;
+                start("restart after stop");
+            }
+            return;
+        }
+        RestartDecision decision = policy.afterExit(mode, exit, startedNanos, now);
+        announce(Announcements.exited(pid, exit, wall, decision instanceof RestartDecision.Restart,
+                unit.console().keys()));
+        switch (decision) {
+            case RestartDecision.Stay s -> moveTo(State.EXITED, "pid " + pid + " " + exit.describe()
+                    + "; restart mode " + mode.key() + " does not restart it");
+            case RestartDecision.GiveUp g -> {
+                problem = "gave up: " + g.reason();
+                moveTo(State.FATAL, "pid " + pid + " " + exit.describe() + "; " + problem);
+            }
+            case RestartDecision.Restart r -> {
+                moveTo(State.BACKOFF, "pid " + pid + " " + exit.describe() + "; restarting in "
+                        + Durations.format(r.delay()));
+                timer = reactor.schedule(r.delay(), () -> {
+                    timer = null;
+                    policy.restarted(System.nanoTime());
+                    restarts++;
+                    spawn();
+                });
+            }
+        }
+    }
+
+    private void closeChild() {
+        if (masterWatched) {
+            reactor.unregister(child.masterFd());
+            masterWatched = false;
+        }
+        reactor.unregister(child.pidFd());
+        child.close();
+        child = null;
+        pendingInput = null;
+        pendingInputLen = 0;
+    }
+
+    // ---- output: child -> log and listeners ----
+
+    private void masterReady(int events) {
+        if ((events & Epoll.EPOLLOUT) != 0) {
+            flushInput();
+        }
+        if ((events & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+            for (int i = 0; i < READS_PER_TURN && masterWatched; i++) {
+                if (!readOnce()) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Reads one chunk; false when nothing more is there now. Stops watching the master at EOF/EIO. */
+    private boolean readOnce() {
+        LoopBuffers b = ctx.buffers();
+        long n = LibC.read(child.masterFd(), b.nativeBuf, LoopBuffers.SIZE);
+        if (n > 0) {
+            b.nativeBuf.read(0, b.heapBuf, 0, (int) n);
+            deliver(b.heapBuf, 0, (int) n);
+            return n == LoopBuffers.SIZE;
+        }
+        int err = n < 0 ? LibC.errno() : 0;
+        if (n < 0 && (err == LibC.EAGAIN || err == LibC.EINTR)) {
+            return false;
+        }
+        // EIO: every holder of the slave closed it. Stop watching (a hung-up master stays readable
+        // forever); the pidfd tells when the child is gone.
+        reactor.unregister(child.masterFd());
+        masterWatched = false;
+        return false;
+    }
+
+    private void drainOutput() {
+        while (masterWatched && readOnce()) {
+            // keep reading until the pty is empty: output written just before the exit is not lost
+        }
+        if (masterWatched) {
+            readOnce();
+        }
+    }
+
+    private void deliver(byte[] buf, int off, int len) {
+        if (consoleLog != null) {
+            consoleLog.write(buf, off, len);
+        }
+        logAtLineStart = buf[off + len - 1] == '\n';
+        for (int i = 0; i < listeners.size(); i++) {
+            listeners.get(i).output(buf, off, len);
+        }
+    }
+
+    private void announce(List<String> lines) {
+        if (consoleLog != null) {
+            StringBuilder b = new StringBuilder();
+            if (!logAtLineStart) {
+                b.append('\n');
+            }
+            lines.forEach(l -> b.append(l).append('\n'));
+            byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+            consoleLog.write(bytes, 0, bytes.length);
+            logAtLineStart = true;
+        }
+        for (String line : lines) {
+            for (int i = 0; i < listeners.size(); i++) {
+                listeners.get(i).announce(line);
+            }
+        }
+    }
+
+    private void openLogIfNeeded() {
+        if (consoleLog == null && ctx.logFile().isPresent()) {
+            String name = unit.name();
+            consoleLog = new ConsoleLog(ctx.logFile().get(), unit.log(), ctx.zone(),
+                    problemText -> log.warn("{}: {}", name, problemText));
+        }
+    }
+
+    // ---- input: console -> child ----
+
+    private int writeMaster(byte[] buf, int off, int len) {
+        LoopBuffers b = ctx.buffers();
+        int total = 0;
+        while (total < len) {
+            int chunk = Math.min(len - total, LoopBuffers.SIZE);
+            b.nativeBuf.write(0, buf, off + total, chunk);
+            long n = LibC.write(child.masterFd(), b.nativeBuf, chunk);
+            if (n <= 0) {
+                break;
+            }
+            total += (int) n;
+        }
+        return total;
+    }
+
+    private void queueInput(byte[] buf, int off, int len) {
+        if (pendingInput == null) {
+            pendingInput = new byte[INPUT_LIMIT];
+        }
+        int room = INPUT_LIMIT - pendingInputLen;
+        if (len > room) {
+            log.warn("{}: the child is not reading its terminal; {} bytes of console input dropped",
+                    unit.name(), len - room);
+            len = room;
+        }
+        System.arraycopy(buf, off, pendingInput, pendingInputLen, len);
+        pendingInputLen += len;
+        if (masterWatched) {
+            reactor.modify(child.masterFd(), Epoll.EPOLLIN | Epoll.EPOLLOUT);
+        }
+    }
+
+    private void flushInput() {
+        int written = pendingInputLen == 0 ? 0 : writeMaster(pendingInput, 0, pendingInputLen);
+        System.arraycopy(pendingInput, written, pendingInput, 0, pendingInputLen - written);
+        pendingInputLen -= written;
+        if (pendingInputLen == 0 && masterWatched) {
+            reactor.modify(child.masterFd(), Epoll.EPOLLIN);
+        }
+    }
+
+    // ---- state, sidecars, audit ----
+
+    private void moveTo(State to, String detail) {
+        State from = state;
+        if (!from.canGo(to) && from != to) {
+            throw new IllegalStateException(unit.name() + ": no transition " + from + " -> " + to);
+        }
+        state = to;
+        since = Instant.now();
+        if (to == State.STOPPED) {
+            problem = null;
+        }
+        log.info("{}: {} -> {}{}", unit.name(), from, to, detail == null ? "" : " (" + detail + ")");
+        writeInfo();
+        notifyState();
+    }
+
+    private void notifyState() {
+        UnitStatus s = status();
+        for (int i = 0; i < listeners.size(); i++) {
+            listeners.get(i).stateChanged(s);
+        }
+    }
+
+    private void writeInfo() {
+        List<String> endpoints = new ArrayList<>(controlEndpoints);
+        endpoints.addAll(logEndpoints);
+        InfoFile info = new InfoFile(ctx.managerPid(), endpoints,
+                child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(), state.name());
+        try {
+            runDir.writeInfo(info);
+        } catch (IOException e) {
+            log.warn("{}: cannot write the info file in {}: {}", unit.name(), ctx.runDir(), e.getMessage());
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    private void audit(String who, String what) {
+        log.info("{}: {} requested by {}", unit.name(), what, who);
+    }
+}
