@@ -168,8 +168,9 @@ final class Endpoints {
         }
         int bytes = resolved.toString().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_UNIX_PATH) {
-            throw new IllegalArgumentException("names a socket path of " + bytes + " bytes (" + resolved
-                    + "), but Unix sockets allow at most " + MAX_UNIX_PATH + "; use a shorter path");
+            String shown = resolved.toString().equals(path) ? "" : " (" + resolved + ")";
+            throw new IllegalArgumentException("names a socket path of " + bytes + " bytes" + shown
+                    + ", but Unix sockets allow at most " + MAX_UNIX_PATH + "; use a shorter path");
         }
         return new Endpoint.UnixPath(spec, resolved, owner, group, mode);
     }

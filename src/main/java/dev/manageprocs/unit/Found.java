@@ -8,7 +8,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.function.Function;
-import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -24,7 +23,8 @@ record Found(Object raw, Layer layer, String name, int line, int column) {
     Found element(int i) {
         TomlArray array = (TomlArray) raw;
         TomlPosition p = array.inputPositionOf(i);
-        return new Found(array.get(i), layer, name + "[" + i + "]", p.line(), p.column());
+        int[] at = layer.valueStart(p.line(), p.column());
+        return new Found(array.get(i), layer, name + "[" + i + "]", at[0], at[1]);
     }
 
     SourceMap.Location location() {
@@ -44,10 +44,31 @@ record Found(Object raw, Layer layer, String name, int line, int column) {
             }
             return value;
         } catch (IllegalArgumentException e) {
-            problems.add(problem(name + " = " + (raw instanceof String s ? "\"" + Toml.tomlEscape(s) + "\"" : raw) + " "
+            problems.add(problem(name + " = " + literal(raw) + " "
                     + e.getMessage()));
             return null;
         }
+    }
+
+    /** The value as TOML would write it, for messages: strings quoted, with only '"', '\\' and controls escaped. */
+    static String literal(Object raw) {
+        if (raw instanceof TomlArray a) {
+            return a.isEmpty() ? "[]" : "[...]";
+        }
+        if (!(raw instanceof String s)) {
+            return String.valueOf(raw);
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** Converter for paths: a non-empty string, resolved against the directory of the file it is written in. */

@@ -72,7 +72,7 @@ public record ManagerConfig(
             return new Result.Failed(problems);
         }
         Path baseDir = file.toAbsolutePath().normalize().getParent();
-        Layer layer = new Layer(toml, file, baseDir, "");
+        Layer layer = new Layer(toml, file, baseDir, "", TomlSource.lines(text));
         UnitSchema.check(layer, UnitSchema.MANAGER, problems);
 
         List<Path> unitDirs = read(layer, "unit_dirs", List.of(layout.unitDir()), problems,
@@ -96,7 +96,7 @@ public record ManagerConfig(
 
         Defaults defaults = Defaults.NONE;
         if (toml.get(List.of("defaults")) instanceof TomlTable table) {
-            Layer defaultsLayer = new Layer(table, file, baseDir, "defaults.");
+            Layer defaultsLayer = new Layer(table, file, baseDir, "defaults.", TomlSource.lines(text));
             UnitReader reader = new UnitReader(List.of(defaultsLayer));
             reader.checkDefaults();
             problems.addAll(reader.problems());

@@ -60,11 +60,16 @@ final class TomlSource {
 
     /** The parse tree (a leading BOM is dropped, as editors on Windows add one); syntax errors go to problems. */
     static TomlParseResult parse(String text, Path file, List<Diagnostic> problems) {
-        TomlParseResult toml = Toml.parse(text.startsWith("\uFEFF") ? text.substring(1) : text);
+        TomlParseResult toml = Toml.parse(text.startsWith("\uFEFF") ? text.substring(1) : text); // same as lines()
         for (TomlParseError e : toml.errors()) {
             problems.add(new Diagnostic(file, e.position().line(), e.position().column(), explain(e.getMessage())));
         }
         return toml;
+    }
+
+    /** The text's lines as tomlj numbers them (after the BOM). */
+    static List<String> lines(String text) {
+        return List.of((text.startsWith("\uFEFF") ? text.substring(1) : text).split("\n", -1));
     }
 
     /** tomlj's message, as one sentence that also says what to do. */

@@ -17,13 +17,14 @@ public final class UnitCatalog {
 
     /**
      * The clashes among units, each reported at the later unit (in list order) so that the earlier,
-     * already running one keeps its socket. Put loaded units first and new ones after them.
+     * already running one keeps its socket. Put loaded units first and new ones after them. A unit
+     * named in a Conflict must not be loaded; the others can all be loaded together.
      */
     public static List<Conflict> conflicts(List<ParseResult.Ok> units) {
         List<Conflict> out = new ArrayList<>();
         Map<String, ParseResult.Ok> byName = new HashMap<>();
-        for (int j = 0; j < units.size(); j++) {
-            ParseResult.Ok later = units.get(j);
+        List<ParseResult.Ok> accepted = new ArrayList<>();
+        for (ParseResult.Ok later : units) {
             ParseResult.Ok twin = byName.putIfAbsent(later.unit().name(), later);
             if (twin != null) {
                 out.add(new Conflict(later.unit(), new Diagnostic(later.source().file(), 0, 0, "unit '"
@@ -31,29 +32,34 @@ public final class UnitCatalog {
                         + "; remove or rename one of the two files")));
                 continue;
             }
-            for (int i = 0; i < j; i++) {
-                clashes(units.get(i), later, out);
+            int before = out.size();
+            for (var mine : endpoints(later).entrySet()) {
+                if (!(mine.getValue() instanceof Endpoint.UnixDefault)) {
+                    firstClash(accepted, later, mine.getKey(), mine.getValue(), out);
+                }
+            }
+            if (out.size() == before) {
+                accepted.add(later); // a rejected unit binds nothing, so it cannot block later ones
             }
         }
         return out;
     }
 
-    private static void clashes(ParseResult.Ok earlier, ParseResult.Ok later, List<Conflict> out) {
-        Map<String, Endpoint> mine = endpoints(later);
-        Map<String, Endpoint> theirs = endpoints(earlier);
-        for (var m : mine.entrySet()) {
-            for (var t : theirs.entrySet()) {
-                Endpoint e = m.getValue();
-                if (!(e instanceof Endpoint.UnixDefault) && Endpoints.clash(e, t.getValue())) {
-                    String where = earlier.source().locate(t.getKey())
+    /** Reports the first earlier unit that already has e (one message per endpoint is enough). */
+    private static void firstClash(List<ParseResult.Ok> earlier, ParseResult.Ok later, String key, Endpoint e,
+            List<Conflict> out) {
+        for (ParseResult.Ok other : earlier) {
+            for (var theirs : endpoints(other).entrySet()) {
+                if (Endpoints.clash(e, theirs.getValue())) {
+                    String where = other.source().locate(theirs.getKey())
                             .map(l -> l.file() + ":" + l.line() + ":" + l.column())
-                            .orElse(earlier.source().file().toString());
-                    String name = later.source().locate(m.getKey()).map(SourceMap.Location::name).orElse(m.getKey());
+                            .orElse(other.source().file().toString());
+                    String name = later.source().locate(key).map(SourceMap.Location::name).orElse(key);
                     String fix = e instanceof Endpoint.Tcp ? "choose another port, or \"tcp:127.0.0.1:0\" for any free one"
                             : "choose another socket path or name";
-                    out.add(new Conflict(later.unit(), later.source().diagnostic(m.getKey(), name + " = \"" + e.spec()
-                            + "\" is already used by unit '" + earlier.unit().name() + "' (" + where + "); " + fix)));
-                    break;
+                    out.add(new Conflict(later.unit(), later.source().diagnostic(key, name + " = \"" + e.spec()
+                            + "\" is already used by unit '" + other.unit().name() + "' (" + where + "); " + fix)));
+                    return;
                 }
             }
         }

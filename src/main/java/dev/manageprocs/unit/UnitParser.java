@@ -37,12 +37,13 @@ public final class UnitParser {
                     + " or digit and have at most 64 letters, digits, '_', '.', '@' or '-'; rename the file"));
         }
         TomlParseResult toml = TomlSource.parse(text, file, problems);
+        List<String> lines = TomlSource.lines(text);
         if (!toml.errors().isEmpty()) {
             return new ParseResult.Failed(problems); // the tree is incomplete: checking it would mislead
         }
         Path absolute = file.toAbsolutePath().normalize();
         List<Layer> layers = new ArrayList<>();
-        layers.add(new Layer(toml, file, absolute.getParent(), ""));
+        layers.add(new Layer(toml, file, absolute.getParent(), "", lines));
         defaults.layer().ifPresent(layers::add);
         UnitReader reader = new UnitReader(layers);
         Unit unit = reader.unit(name, absolute);

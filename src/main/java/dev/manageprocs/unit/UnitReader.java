@@ -98,9 +98,9 @@ final class UnitReader {
         Optional<Path> envFile = Optional.ofNullable(read(List.of("process", "env_file"), null,
                 "a file like \"/etc/epics/site.env\"", Found::asPath));
         Optional<String> user = Optional.ofNullable(read(List.of("process", "user"), null,
-                "a user name like \"softioc\"", f -> account(f, "user")));
+                "a user name or id like \"softioc\" or \"1000\"", f -> account(f, "user")));
         Optional<String> group = Optional.ofNullable(read(List.of("process", "group"), null,
-                "a group name like \"softioc\"", f -> account(f, "group")));
+                "a group name or id like \"softioc\" or \"1000\"", f -> account(f, "group")));
         Integer umask = read(List.of("process", "umask"), null, "a string of octal digits like \"0022\"", this::umask);
         Optional<CoreSize> coreSize = Optional.ofNullable(read(List.of("process", "core_size"), null,
                 "a size like \"1GiB\", \"unlimited\" or 0", this::coreSize));
@@ -166,6 +166,9 @@ final class UnitReader {
         Optional<Found> written = find(path);
         if (written.isEmpty()) {
             Optional<Found> section = layers.getFirst().find(List.of("process"));
+            if (section.isPresent() && !(section.get().raw() instanceof TomlTable)) {
+                return List.of(); // UnitSchema reports the non-table
+            }
             String message = section.isPresent()
                     ? "[process] command is missing; add the program to run, like command = [\"./st.cmd\"]"
                     : "the [process] section is missing; add one with the program to run: [process] command = [\"./st.cmd\"]";

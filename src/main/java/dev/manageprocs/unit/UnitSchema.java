@@ -126,6 +126,15 @@ final class UnitSchema {
                     + "; move it below the " + section + " header";
         }
         String in = parent.isEmpty() ? "" : " in " + where;
+        if (parent.isEmpty() && layer.table().get(List.of(key)) instanceof TomlTable) {
+            List<String> sections = node.keys().entrySet().stream()
+                    .filter(e -> e.getValue().kind() == Kind.TABLE).map(Map.Entry::getKey).toList();
+            return NearestKey.to(key, sections)
+                    .map(k -> "unknown section " + layer.tableName(path) + "; did you mean " + layer.tableName(List.of(k))
+                            + "?")
+                    .orElseGet(() -> "unknown section " + layer.tableName(path) + "; valid sections are "
+                            + String.join(", ", sections.stream().map(k -> layer.tableName(List.of(k))).toList()));
+        }
         return NearestKey.to(key, node.keys().keySet())
                 .map(k -> "unknown key '" + key + "'" + in + "; did you mean '" + k + "'?")
                 .orElseGet(() -> "unknown key '" + key + "'" + in + "; valid keys are "
