@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         name = "manage-procs",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, CheckCommand.class},
         description = "Supervise EPICS IOCs and other console programs on pseudo-terminals.",
         usageHelpAutoWidth = true)
 public final class Main {
