@@ -1,6 +1,7 @@
 package dev.manageprocs.restart;
 
 import dev.manageprocs.child.ExitStatus;
+import dev.manageprocs.unit.Durations;
 import dev.manageprocs.unit.RestartMode;
 import dev.manageprocs.unit.RestartSpec;
 import java.time.Duration;

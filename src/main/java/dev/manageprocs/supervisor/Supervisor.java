@@ -8,7 +8,7 @@ import dev.manageprocs.console.ConsoleTarget;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
-import dev.manageprocs.restart.Durations;
+import dev.manageprocs.unit.Durations;
 import dev.manageprocs.restart.RestartDecision;
 import dev.manageprocs.restart.RestartPolicy;
 import dev.manageprocs.sidecar.ConsoleLog;

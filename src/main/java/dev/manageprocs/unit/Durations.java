@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Unit-file durations: "15s", "500ms", "2min", "1h", "1h30min", or a number of seconds. */
-final class Durations {
+public final class Durations {
     static final String EXAMPLES = "\"15s\", \"500ms\", \"2min\", \"1h\" or a number of seconds";
     // A year bounds every timer, so deadline arithmetic on nanoTime never overflows.
     private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Duration.ofDays(365).toNanos());
@@ -65,5 +65,26 @@ final class Durations {
             throw new IllegalArgumentException("is longer than 365 days; use a shorter duration");
         }
         return Duration.ofNanos(nanos.longValue());
+    }
+
+    /** The unit-file spelling of a duration ("15s", "500ms", "2min", "1h"), for messages and `show`. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "min";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        return String.format("%.1fs", ms / 1000.0);
     }
 }
