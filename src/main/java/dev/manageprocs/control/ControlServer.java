@@ -236,7 +236,7 @@ public final class ControlServer implements AutoCloseable {
             request = WireFormat.readRequest(in);
         } catch (EOFException e) {
             String why = timedOut.get()
-                    ? "no complete request arrived within " + ioTimeout.toSeconds() + " s"
+                    ? "no complete request arrived within " + timeoutText()
                     : "the request was cut short (" + e.getMessage() + ")";
             log.debug("control connection from {}: {}", peer.describe(), why);
             return Response.error(Response.USAGE, why + "; send one whole request right after connecting");
@@ -263,6 +263,11 @@ public final class ControlServer implements AutoCloseable {
             return Response.error(Response.FAILED, "the manager failed on '" + request.verb() + "' ("
                     + e + "); its log has the details");
         }
+    }
+
+    private String timeoutText() {
+        long ms = ioTimeout.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     /** SO_PEERCRED gives names; the ids come from the account database (numeric names when there is none). */
