@@ -31,7 +31,7 @@ final class TextTable {
             for (int i = 0; i < row.size(); i++) {
                 String cell = row.get(i);
                 String pad = " ".repeat(width[i] - cell.length());
-                boolean right = rightAligned[i] && row != header;
+                boolean right = rightAligned[i];
                 line.append(right ? pad + cell : cell + pad);
                 if (i < row.size() - 1) {
                     line.append("  ");
