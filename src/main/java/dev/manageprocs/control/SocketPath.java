@@ -70,7 +70,7 @@ public record SocketPath(Path path, boolean system) {
         if (toml.hasErrors()) {
             var error = toml.errors().get(0);
             throw new Unresolvable(config + ":" + error.position().line() + ":" + error.position().column()
-                    + ": " + error.getMessage() + "; run 'manage-procs check' on it");
+                    + ": " + error.getMessage() + "; fix the file or give another --config");
         }
         Object value = toml.get("control_socket");
         if (value == null) {
