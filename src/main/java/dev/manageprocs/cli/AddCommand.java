@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "add", mixinStandardHelpOptions = true,
         customSynopsis = {
             "manage-procs add [--now] [--force] FILE.toml...",
-            "manage-procs add [--now] [--force] [-A] [-C DIR] [-P ENDPOINT] [-U USER] [-G GROUP] [-e K=V]... "
+            "   or: manage-procs add [--now] [--force] [-A] [-C DIR] [-P ENDPOINT] [-U USER] [-G GROUP] [-e K=V]... "
                     + "[-E ENVFILE] NAME -- CMD [ARGS...]"},
         description = {
             "Install unit files into the unit directory and load them. The manager validates each file first "

@@ -10,9 +10,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * The CLI's side of the control socket: connect, send one request, read one response. Every failure comes
@@ -35,16 +34,8 @@ public final class ControlClient {
         try (channel) {
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket.path()));
-            } catch (ConnectException | NoSuchFileException e) {
-                return noManager();
-            } catch (AccessDeniedException e) {
-                return Response.error(Response.FAILED, "permission denied on " + socket.path()
-                        + "; ask an administrator to add you to the manager's control group");
             } catch (IOException e) {
-                if (!Files.exists(socket.path())) {
-                    return noManager();
-                }
-                throw e;
+                return cannotConnect(e);
             }
             sendAll(channel, WireFormat.encode(request));
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
@@ -60,9 +51,19 @@ public final class ControlClient {
         }
     }
 
-    private Response noManager() {
-        return Response.error(Response.FAILED, "no manager is running on " + socket.path() + "; "
-                + socket.startHint());
+    /** Nothing there, nothing listening (a socket left by a crash), or not ours to use: say which. */
+    private Response cannotConnect(IOException e) {
+        Path path = socket.path();
+        if (e instanceof ConnectException || Files.notExists(path)) {
+            return Response.error(Response.FAILED, "no manager is running on " + path + "; " + socket.startHint());
+        }
+        if (!Files.isWritable(path)) {
+            return Response.error(Response.FAILED, "permission denied on " + path + ": only root, the manager's "
+                    + "user and members of its control_group may use it; ask an administrator to add you to that "
+                    + "group");
+        }
+        return Response.error(Response.FAILED, "cannot connect to the manager on " + path + " ("
+                + e.getMessage() + ")");
     }
 
     /**

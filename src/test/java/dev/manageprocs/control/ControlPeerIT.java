@@ -35,7 +35,11 @@ class ControlPeerIT {
 
     private ControlServer server(String controlGroup) throws Exception {
         // 0666: the kernel lets anyone connect, so the Authorizer is what decides.
-        ControlServer s = new ControlServer(socket, 0666, Optional.empty(), new Authorizer(0, controlGroup),
+        return server(controlGroup, 0666);
+    }
+
+    private ControlServer server(String controlGroup, int mode) throws Exception {
+        ControlServer s = new ControlServer(socket, mode, Optional.empty(), new Authorizer(0, controlGroup),
                 (req, peer) -> {
                     handled.incrementAndGet();
                     return Response.ok("hello " + peer.user() + " uid " + peer.uid() + " gid " + peer.gid() + "\n");
@@ -67,6 +71,17 @@ class ControlPeerIT {
             assertEquals(new Result(1, "", "manage-procs: permission denied: user 'nobody' (uid 65534) is not root "
                     + "and not in group 'root'; ask an administrator to add you to that group\n"), r);
             assertEquals(0, handled.get());
+        }
+    }
+
+    @Test
+    void aSocketFileTheUserMayNotOpenIsExplained() throws Exception {
+        try (ControlServer s = server("nogroup", 0600)) {
+            Result r = statusAsNobody();
+
+            assertEquals(new Result(1, "", "manage-procs: permission denied on " + socket + ": only root, the "
+                    + "manager's user and members of its control_group may use it; ask an administrator to add you "
+                    + "to that group\n"), r);
         }
     }
 
