@@ -31,7 +31,7 @@ final class RunAs {
         int uid = account.map(Accounts.User::uid).orElse(LibC.geteuid());
         int gid;
         if (group.isPresent()) {
-            gid = Accounts.groupId(group.get()).orElseThrow(() -> new SpawnException(
+            gid = Accounts.group(group.get()).map(Accounts.Group::gid).orElseThrow(() -> new SpawnException(
                     "unit asks for group '" + group.get() + "', which does not exist on this host; create it or fix 'group'"));
         } else {
             gid = account.map(Accounts.User::gid).orElse(LibC.getgid());

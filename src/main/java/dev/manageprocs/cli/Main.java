@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
         name = "manage-procs",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {CommandLine.HelpCommand.class, CheckCommand.class},
+        subcommands = {CommandLine.HelpCommand.class,
+            AddCommand.class, RemoveCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class,
+            StatusCommand.class, ListCommand.class, ShowCommand.class, KillCommand.class, ReloadCommand.class,
+            WriteProcsCfCommand.class, CheckCommand.class},
         description = "Supervise EPICS IOCs and other console programs on pseudo-terminals.",
         usageHelpAutoWidth = true)
 public final class Main {

@@ -1,0 +1,65 @@
+package dev.manageprocs.cli;
+
+import dev.manageprocs.control.ControlClient;
+import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Response;
+import dev.manageprocs.control.SocketPath;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command the manager carries out: build one Request from the command line, send it over the control
+ * socket, print the Response as it is and exit with its code. Kept light: no JNA, no logging on this path.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The request this command line stands for; a ParameterException (exit 2) for a usage error. */
+    abstract Request request();
+
+    @Override
+    public Integer call() {
+        return print(send(request()));
+    }
+
+    Response send(Request request) {
+        GlobalOptions g = main.global;
+        if (g.user && g.system) {
+            throw usage("--user and --system exclude each other; give one of them");
+        }
+        try {
+            SocketPath socket = SocketPath.resolve(g.user, g.system, Optional.ofNullable(g.config), System.getenv());
+            return new ControlClient(socket).send(request);
+        } catch (SocketPath.Unresolvable e) {
+            return Response.error(Response.FAILED, e.getMessage());
+        }
+    }
+
+    int print(Response response) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.print(response.out());
+        out.flush();
+        err.print(response.err());
+        err.flush();
+        return response.exitCode();
+    }
+
+    ParameterException usage(String sentence) {
+        return new ParameterException(spec.commandLine(), sentence);
+    }
+
+    /** This command's name, which is the request's verb. */
+    String verb() {
+        return spec.name();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.manageprocs.control;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The CLI's side of the control socket: connect, send one request, read one response. Every failure comes
+ * back as a Response (exit 1, one sentence) so commands just print what they get.
+ */
+public final class ControlClient {
+    private final SocketPath socket;
+
+    public ControlClient(SocketPath socket) {
+        this.socket = socket;
+    }
+
+    public Response send(Request request) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            return Response.error(Response.FAILED, "cannot create a unix socket: " + e.getMessage());
+        }
+        try (channel) {
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket.path()));
+            } catch (IOException e) {
+                return cannotConnect(e);
+            }
+            sendAll(channel, WireFormat.encode(request));
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+            return WireFormat.readResponse(in);
+        } catch (EOFException e) {
+            return Response.error(Response.FAILED, "the manager on " + socket.path()
+                    + " closed the connection without a reply; check its log");
+        } catch (IOException e) {
+            return Response.error(Response.FAILED, "lost the connection to the manager on " + socket.path()
+                    + " (" + e.getMessage() + "); check its log");
+        } catch (ProtocolException e) {
+            return Response.error(Response.FAILED, e.getMessage());
+        }
+    }
+
+    /** Nothing there, nothing listening (a socket left by a crash), or not ours to use: say which. */
+    private Response cannotConnect(IOException e) {
+        Path path = socket.path();
+        if (e instanceof ConnectException || Files.notExists(path)) {
+            return Response.error(Response.FAILED, "no manager is running on " + path + "; " + socket.startHint());
+        }
+        if (!Files.isWritable(path)) {
+            return Response.error(Response.FAILED, "permission denied on " + path + ": only root, the manager's "
+                    + "user and members of its control_group may use it; ask an administrator to add you to that "
+                    + "group");
+        }
+        return Response.error(Response.FAILED, "cannot connect to the manager on " + path + " ("
+                + e.getMessage() + ")");
+    }
+
+    /**
+     * Writes the request. A manager that refuses it early (too big, say) may close before reading it all:
+     * the write then fails but its reply is waiting, so the caller still reads.
+     */
+    private static void sendAll(SocketChannel channel, byte[] bytes) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // Read the reply that explains why.
+        }
+    }
+}

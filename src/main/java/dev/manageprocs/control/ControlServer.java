@@ -1,0 +1,305 @@
+package dev.manageprocs.control;
+
+import dev.manageprocs.posix.Accounts;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manager's control socket: one virtual thread per connection, one request and one response each.
+ * Bad requests (garbage, too big, cut short, or silent for too long) get an error reply (exit 2); peers that
+ * may not act get a refusal (exit 1) and never reach the handler. The verb "ping" is answered here, for
+ * anyone, with the manager's pid: a second manager uses it to name the first.
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+    static final String PING = "ping";
+
+    private final Path socket;
+    private final int mode;
+    private final Optional<String> ownerGroup;
+    private final Authorizer authorizer;
+    private final ControlHandler handler;
+    private final Duration ioTimeout;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "control-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+    private ServerSocketChannel server;
+    private Object boundFileKey;
+
+    /**
+     * @param socket     the socket file to create
+     * @param mode       its permission bits: 0600 (user mode) or 0660 (system mode)
+     * @param ownerGroup the group to give the socket file (control_group), when that group exists
+     */
+    public ControlServer(Path socket, int mode, Optional<String> ownerGroup, Authorizer authorizer,
+            ControlHandler handler) {
+        this(socket, mode, ownerGroup, authorizer, handler, DEFAULT_TIMEOUT);
+    }
+
+    /** As above, with the time a client has to send its request or read the reply (tests use short ones). */
+    ControlServer(Path socket, int mode, Optional<String> ownerGroup, Authorizer authorizer, ControlHandler handler,
+            Duration ioTimeout) {
+        this.socket = socket;
+        this.mode = mode;
+        this.ownerGroup = ownerGroup;
+        this.authorizer = authorizer;
+        this.handler = handler;
+        this.ioTimeout = ioTimeout;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * Binds and starts accepting. Refuses when a manager answers on the socket; replaces a socket file that
+     * nothing listens on (left by a crash); refuses to remove anything that is not a socket.
+     */
+    public void start() throws IOException {
+        Files.createDirectories(socket.toAbsolutePath().getParent());
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (!isSocket(socket)) {
+                throw new IOException(socket + " exists and is not a socket; remove it or set another "
+                        + "control_socket in manager.toml");
+            }
+            if (answers()) {
+                throw new IOException("another manager is already running on " + socket
+                        + pingPid().map(pid -> " (pid " + pid + ")").orElse("")
+                        + "; stop it first or give this one another control_socket");
+            }
+            log.info("replacing stale control socket {} (no manager answers on it)", socket);
+            Files.delete(socket);
+        }
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket), 64);
+        applyOwnership();
+        boundFileKey = Files.readAttributes(socket, "unix:ino", LinkOption.NOFOLLOW_LINKS).get("ino");
+        Thread.ofVirtual().name("control-accept").start(this::acceptLoop);
+        log.info("control socket listening on {}", socket);
+    }
+
+    /** Stops accepting and removes the socket file (unless another manager has replaced it since). */
+    @Override
+    public void close() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.close();
+            Object key = Files.readAttributes(socket, "unix:ino", LinkOption.NOFOLLOW_LINKS).get("ino");
+            if (key.equals(boundFileKey)) {
+                Files.delete(socket);
+            }
+        } catch (IOException e) {
+            log.debug("control socket {} already gone: {}", socket, e.toString());
+        }
+        timer.shutdownNow();
+    }
+
+    private static boolean isSocket(Path p) throws IOException {
+        int m = (Integer) Files.readAttributes(p, "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode");
+        return (m & 0170000) == 0140000;
+    }
+
+    private boolean answers() throws IOException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (ConnectException e) {
+            return false;
+        }
+    }
+
+    /** Asks the running manager for its pid; empty when it does not say in time. */
+    private Optional<String> pingPid() {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), PING_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                writeAll(ch, WireFormat.encode(Request.of(PING)));
+                Response r = WireFormat.readResponse(Channels.newInputStream(ch));
+                return Optional.of(r.out().replaceAll("\\D", "")).filter(s -> !s.isEmpty());
+            } finally {
+                deadline.cancel(false);
+            }
+        } catch (IOException | ProtocolException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void applyOwnership() throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE = 0400 .. 0001
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                perms.add(bits[i]);
+            }
+        }
+        Files.setPosixFilePermissions(socket, perms);
+        if (ownerGroup.isPresent()) {
+            try {
+                GroupPrincipal group = socket.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByGroupName(ownerGroup.get());
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
+            } catch (UserPrincipalNotFoundException e) {
+                log.warn("group '{}' does not exist, so only root and the manager's user can use {}; "
+                        + "create the group to let its members in", ownerGroup.get(), socket);
+            }
+        }
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                log.error("control socket {}: accept failed: {}", socket, e.toString());
+                continue;
+            }
+            Thread.ofVirtual().name("control-conn").start(() -> serve(ch));
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            Response response = respond(ch);
+            ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), ioTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                writeAll(ch, WireFormat.encode(response));
+            } finally {
+                deadline.cancel(false);
+            }
+        } catch (IOException e) {
+            log.debug("control connection: could not send the reply: {}", e.toString());
+        }
+    }
+
+    private Response respond(SocketChannel ch) {
+        Peer peer;
+        try {
+            peer = peerOf(ch);
+        } catch (IOException e) {
+            log.warn("control connection: cannot read the peer's credentials: {}", e.toString());
+            return Response.error(Response.FAILED, "the manager could not identify you (SO_PEERCRED failed)");
+        }
+        Request request;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
+            timedOut.set(true);
+            try {
+                ch.shutdownInput(); // wakes the blocked read with end-of-stream; the reply can still be sent
+            } catch (IOException e) {
+                closeQuietly(ch);
+            }
+        }, ioTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 8192);
+            request = WireFormat.readRequest(in);
+        } catch (EOFException e) {
+            String why = timedOut.get()
+                    ? "no complete request arrived within " + timeoutText()
+                    : "the request was cut short (" + e.getMessage() + ")";
+            log.debug("control connection from {}: {}", peer.describe(), why);
+            return Response.error(Response.USAGE, why + "; send one whole request right after connecting");
+        } catch (ProtocolException e) {
+            log.debug("control connection from {}: {}", peer.describe(), e.getMessage());
+            return Response.error(Response.USAGE, e.getMessage());
+        } catch (IOException e) {
+            return Response.error(Response.USAGE, "the request could not be read (" + e.getMessage() + ")");
+        } finally {
+            deadline.cancel(false);
+        }
+        if (request.verb().equals(PING)) {
+            return Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n");
+        }
+        Optional<String> refusal = authorizer.refusal(peer);
+        if (refusal.isPresent()) {
+            log.warn("refused '{}' from {}: not authorized", request.verb(), peer.describe());
+            return Response.error(Response.FAILED, refusal.get());
+        }
+        try {
+            return handler.handle(request, peer);
+        } catch (RuntimeException e) {
+            log.error("control request '{}' from {} failed", request.verb(), peer.describe(), e);
+            return Response.error(Response.FAILED, "the manager failed on '" + request.verb() + "' ("
+                    + e + "); its log has the details");
+        }
+    }
+
+    private String timeoutText() {
+        long ms = ioTimeout.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    /** SO_PEERCRED gives names; the ids come from the account database (numeric names when there is none). */
+    private static Peer peerOf(SocketChannel ch) throws IOException {
+        UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String user = p.user().getName();
+        String group = p.group().getName();
+        int uid = Accounts.user(user).map(Accounts.User::uid).orElseGet(() -> parseId(user));
+        int gid = Accounts.group(group).map(Accounts.Group::gid).orElseGet(() -> parseId(group));
+        return new Peer(uid, gid, user);
+    }
+
+    private static int parseId(String name) {
+        try {
+            return Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return -1; // a name NSS knew a moment ago and no longer does: no rights beyond "anybody"
+        }
+    }
+
+    private static void writeAll(SocketChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // Closing to end a stalled connection: nothing more to do.
+        }
+    }
+}

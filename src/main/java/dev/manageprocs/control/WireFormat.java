@@ -1,0 +1,114 @@
+package dev.manageprocs.control;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Control protocol version 1 (docs/control-protocol.md): one netstring frame per message whose payload is
+ * a sequence of netstring fields, the first being the protocol version.
+ */
+public final class WireFormat {
+    public static final String VERSION = "1";
+    public static final int MAX_REQUEST = 1 << 20;
+    public static final int MAX_FILE = 256 << 10;
+    /** The client's bound on a reply (a status of thousands of units stays far below it). */
+    static final int MAX_RESPONSE = 64 << 20;
+    private static final int MAX_VERB = 64;
+    private static final int MAX_COUNT = 100_000;
+
+    private WireFormat() {
+    }
+
+    public static byte[] encode(Request request) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Netstrings.put(body, VERSION);
+        Netstrings.put(body, request.verb());
+        Netstrings.put(body, Integer.toString(request.args().size()));
+        request.args().forEach(a -> Netstrings.put(body, a));
+        Netstrings.put(body, Integer.toString(request.options().size()));
+        request.options().forEach((k, v) -> {
+            Netstrings.put(body, k);
+            Netstrings.put(body, v);
+        });
+        Netstrings.put(body, Integer.toString(request.files().size()));
+        request.files().forEach((name, content) -> {
+            Netstrings.put(body, name);
+            Netstrings.put(body, content);
+        });
+        return Netstrings.frame(body);
+    }
+
+    public static byte[] encode(Response response) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        Netstrings.put(body, VERSION);
+        Netstrings.put(body, Integer.toString(response.exitCode()));
+        Netstrings.put(body, response.out());
+        Netstrings.put(body, response.err());
+        return Netstrings.frame(body);
+    }
+
+    /** Reads and checks one request: sizes first (before reading a too-big payload), then every field. */
+    public static Request readRequest(InputStream in) throws IOException, ProtocolException {
+        Netstrings.Fields f = new Netstrings.Fields(Netstrings.readFrame(in, MAX_REQUEST, "request"), "request");
+        String version = f.nextString();
+        if (!version.equals(VERSION)) {
+            throw new ProtocolException("the client speaks control protocol " + printable(version)
+                    + " but this manager speaks version " + VERSION
+                    + "; use the manage-procs command installed with the running manager");
+        }
+        String verb = f.nextString();
+        if (verb.isEmpty() || verb.length() > MAX_VERB) {
+            throw new ProtocolException("the request names no command");
+        }
+        int argCount = f.nextInt(MAX_COUNT);
+        List<String> args = new ArrayList<>(Math.min(argCount, 64));
+        for (int i = 0; i < argCount; i++) {
+            args.add(f.nextString());
+        }
+        int optionCount = f.nextInt(MAX_COUNT);
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < optionCount; i++) {
+            options.put(f.nextString(), f.nextString());
+        }
+        int fileCount = f.nextInt(MAX_COUNT);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (int i = 0; i < fileCount; i++) {
+            String name = f.nextString();
+            byte[] content = f.next();
+            if (content.length > MAX_FILE) {
+                throw new ProtocolException("unit file " + printable(name) + " is "
+                        + Netstrings.sizeText(content.length) + ", more than the limit of "
+                        + Netstrings.sizeText(MAX_FILE));
+            }
+            files.put(name, content);
+        }
+        f.end();
+        return new Request(verb, args, options, files);
+    }
+
+    public static Response readResponse(InputStream in) throws IOException, ProtocolException {
+        Netstrings.Fields f = new Netstrings.Fields(Netstrings.readFrame(in, MAX_RESPONSE, "reply"), "reply");
+        String version = f.nextString();
+        if (!version.equals(VERSION)) {
+            throw new ProtocolException("the manager speaks control protocol " + printable(version)
+                    + " but this client speaks version " + VERSION
+                    + "; use the manage-procs command installed with the running manager");
+        }
+        int exitCode = f.nextInt(255);
+        String out = f.nextString();
+        String err = f.nextString();
+        f.end();
+        return new Response(exitCode, out, err);
+    }
+
+    /** A peer-supplied string made safe and short for an error message. */
+    private static String printable(String s) {
+        String clipped = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return "'" + clipped.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+}
