@@ -52,9 +52,8 @@ public final class Supervisor implements ConsoleTarget {
     private final List<OutputListener> listeners = new ArrayList<>();
     private final List<CompletableFuture<UnitStatus>> stopWaiters = new ArrayList<>();
 
-    private Unit unit;
-    private Unit pendingUnit;
-    private RestartPolicy policy;
+    private final Unit unit;
+    private final RestartPolicy policy;
     private RestartMode mode;
     private State state = State.STOPPED;
     private Child child;
@@ -135,7 +134,7 @@ public final class Supervisor implements ConsoleTarget {
         return done;
     }
 
-    /** Stops a running child, then starts it again (with a pending reloaded configuration, if any). */
+    /** Stops a running child, then starts it again. */
     public CompletableFuture<UnitStatus> restart(String who) {
         CompletableFuture<UnitStatus> done = new CompletableFuture<>();
         if (state.childAlive()) {
@@ -157,15 +156,6 @@ public final class Supervisor implements ConsoleTarget {
         }
         audit(who, "kill " + signal + " to process group " + child.pid());
         return child.signalGroup(signal);
-    }
-
-    /** A reloaded, changed unit file: applied at the next start (reload never restarts on its own). */
-    public void setPendingUnit(Unit changed) {
-        pendingUnit = changed;
-    }
-
-    public Optional<Unit> pendingUnit() {
-        return Optional.ofNullable(pendingUnit);
     }
 
     public Unit unit() {
@@ -275,16 +265,6 @@ public final class Supervisor implements ConsoleTarget {
     // ---- the child's life ----
 
     private void spawn() {
-        if (pendingUnit != null) {
-            boolean policyChanged = !pendingUnit.restart().equals(unit.restart());
-            unit = pendingUnit;
-            pendingUnit = null;
-            if (policyChanged) {
-                policy = new RestartPolicy(unit.restart());
-                mode = unit.restart().mode();
-            }
-            log.info("{}: applying the reloaded unit file", unit.name());
-        }
         moveTo(State.STARTING, null);
         LaunchSpec spec;
         try {
