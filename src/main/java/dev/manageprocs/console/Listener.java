@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -253,17 +254,28 @@ public final class Listener implements AutoCloseable {
             String address, String unitName) throws IOException {
         UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        try {
-            if (owner.isPresent()) {
+        String failure = "cannot give " + address + " of unit " + unitName;
+        if (owner.isPresent()) {
+            try {
                 view.setOwner(users.lookupPrincipalByName(owner.get()));
+            } catch (UserPrincipalNotFoundException e) {
+                throw new IOException(failure + " the owner " + owner.get() + ": there is no such user; "
+                        + "create the user or fix the endpoint", e);
+            } catch (IOException e) {
+                throw new IOException(failure + " the owner " + owner.get() + ": " + e.getMessage()
+                        + "; only a manager running as root can do this", e);
             }
-            if (group.isPresent()) {
+        }
+        if (group.isPresent()) {
+            try {
                 view.setGroup(users.lookupPrincipalByGroupName(group.get()));
+            } catch (UserPrincipalNotFoundException e) {
+                throw new IOException(failure + " the group " + group.get() + ": there is no such group; "
+                        + "create the group or fix the endpoint", e);
+            } catch (IOException e) {
+                throw new IOException(failure + " the group " + group.get() + ": " + e.getMessage()
+                        + "; the manager must run as root or be a member of that group", e);
             }
-        } catch (IOException e) {
-            throw new IOException("cannot give " + address + " of unit " + unitName + " the owner "
-                    + owner.orElse("(unchanged)") + " and group " + group.orElse("(unchanged)") + ": "
-                    + e.getMessage() + "; check that they exist and that the manager may chown to them", e);
         }
         view.setPermissions(permissions(mode));
     }
