@@ -41,6 +41,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     private State lastState;
     private OptionalInt lastPid;
     private boolean atLineStart = true;
+    private boolean listening;
     private boolean closed;
 
     private ConsoleHub(Reactor reactor, ConsoleTarget target) {
@@ -81,6 +82,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
             throw e;
         }
         target.addListener(hub);
+        hub.listening = true;
         return hub;
     }
 
@@ -153,7 +155,9 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
             return;
         }
         closed = true;
-        target.removeListener(this);
+        if (listening) {
+            target.removeListener(this);
+        }
         for (Client c : List.copyOf(clients)) {
             c.close();
         }

@@ -33,15 +33,12 @@ public final class Sockets {
     public static final int SO_RCVBUF = 8;
     public static final int SO_PEERCRED = 17;
     public static final int MSG_NOSIGNAL = 0x4000;
-    public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
 
     public static final int EMFILE = 24;
     public static final int ENFILE = 23;
     public static final int EACCES = 13;
     public static final int EADDRINUSE = 98;
-    public static final int ECONNREFUSED = 111;
-    public static final int EINPROGRESS = 115;
 
     /** sun_path is 108 bytes; a path needs its terminating NUL. */
     public static final int UNIX_PATH_MAX = 107;
