@@ -166,7 +166,7 @@ public final class Listener implements AutoCloseable {
         }
         InetAddress ip = resolve(tcp.address(), asWritten, unitName);
         Sockets.Address addr = Sockets.inet(ip, tcp.port());
-        String host = addr.family() == Sockets.AF_INET6 ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        String host = Sockets.hostText(ip);
         String requested = "tcp:" + host + ":" + tcp.port();
         int fd = newSocket(addr.family(), requested, unitName);
         try {

@@ -135,15 +135,53 @@ public final class Sockets {
         int family = addr.getShort(0);
         try {
             if (family == AF_INET) {
-                return InetAddress.getByAddress(addr.getByteArray(4, 4)).getHostAddress() + ":" + port(addr);
+                return hostText(InetAddress.getByAddress(addr.getByteArray(4, 4))) + ":" + port(addr);
             }
             if (family == AF_INET6) {
-                return "[" + InetAddress.getByAddress(addr.getByteArray(8, 16)).getHostAddress() + "]:" + port(addr);
+                return hostText(InetAddress.getByAddress(addr.getByteArray(8, 16))) + ":" + port(addr);
             }
         } catch (UnknownHostException e) {
             throw new IllegalStateException("kernel returned a malformed address", e);
         }
         return null;
+    }
+
+    /** "127.0.0.1", or "[::1]" (RFC 5952 short form, bracketed for host:port) where Java would say 0:0:0:0:0:0:0:1. */
+    public static String hostText(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] a = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLen = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+            } else {
+                if (b.length() > 1 && b.charAt(b.length() - 1) != ':') {
+                    b.append(':');
+                }
+                b.append(Integer.toHexString(groups[i]));
+            }
+        }
+        return b.append(']').toString();
     }
 
     public static int setReuseAddress(int fd) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.posix.Sockets;
@@ -59,6 +60,18 @@ class ListenerTest {
             assertNotEquals(f.control(), f.log());
             assertConsoleAnswers(f.control());
             assertConsoleAnswers(f.log());
+        }
+    }
+
+    @Test
+    void ipv6LoopbackWorks() throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/net/if_inet6")), "this host has no IPv6");
+        try (HubFixture f = hub(List.of(new Endpoint.Tcp("tcp:[::1]:0", "::1", 0)), List.of())) {
+            assertTrue(f.control().matches("tcp:\\[::1]:\\d+"), f.control());
+            TestClient c = f.controlClient();
+            c.send("\u0012");
+            Await.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
+            assertTrue(f.target.whos().get(0).matches("tcp:\\[::1]:\\d+"), f.target.whos().toString());
         }
     }
 
