@@ -62,8 +62,10 @@ class RealClientsTest {
             String out = drain(p.getInputStream());
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "expect did not finish");
             assertEquals(0, p.exitValue(), out);
-            // a single key went out on its own (character mode); telnet's CR NUL reached the child as CR
-            assertEquals("xello\r", new String(f.target.input(), StandardCharsets.ISO_8859_1));
+            // a single key went out on its own (character mode); Enter is CR NUL (NUL dropped) or CR LF,
+            // depending on telnet's mode at that instant; both are NVT newlines and reach the child as sent
+            String input = new String(f.target.input(), StandardCharsets.ISO_8859_1);
+            assertTrue(input.equals("xello\r") || input.equals("xello\r\n"), TestClient.printable(input));
         }
     }
 
