@@ -1,0 +1,184 @@
+package dev.manageprocs.console;
+
+import dev.manageprocs.posix.Epoll;
+import dev.manageprocs.posix.LibC;
+import dev.manageprocs.posix.Sockets;
+import dev.manageprocs.reactor.Reactor;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One console connection, on the event loop. Output is written at once while the socket takes it;
+ * the rest waits in a bounded {@link SendQueue} and goes out when epoll says the socket is writable
+ * (EPOLLOUT is watched only while something waits).
+ *
+ * <p>A client that stops reading is never disconnected and never slows anyone down: once its queue
+ * is full, output for it is dropped (counted) until the queue has drained completely; then it is
+ * told {@code @@@ N bytes of output were dropped because this client was not reading} and gets live
+ * output again. Dropping rather than disconnecting keeps an operator's session (a terminal paused
+ * with ^S, a slow ssh link) alive and tells them exactly what they missed, while memory per client
+ * stays at most the queue limit; the console log still has everything.
+ */
+final class Client {
+    private final Reactor reactor;
+    private final ConsoleHub hub;
+    private final int fd;
+    private final String who;
+    private final boolean readOnly;
+    private final TelnetDecoder decoder = new TelnetDecoder();
+    private final SendQueue queue;
+    private boolean writeWatched;
+    private long dropped;
+    private boolean closed;
+
+    Client(Reactor reactor, ConsoleHub hub, int fd, String who, boolean readOnly, int queueLimit) {
+        this.reactor = reactor;
+        this.hub = hub;
+        this.fd = fd;
+        this.who = who;
+        this.readOnly = readOnly;
+        this.queue = new SendQueue(queueLimit);
+        reactor.register(fd, Epoll.EPOLLIN, this::ready);
+    }
+
+    String who() {
+        return who;
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Bytes of send buffer this client holds right now. */
+    int buffered() {
+        return queue.capacity();
+    }
+
+    /** Sends bytes already in wire form (escaped output, server lines, telnet commands). */
+    void send(byte[] b, int off, int len) {
+        if (closed || len == 0) {
+            return;
+        }
+        if (dropped > 0) {
+            dropped += len;
+            return;
+        }
+        if (queue.isEmpty()) {
+            int n = write(b, off, len);
+            if (n < 0 || n == len) {
+                return;
+            }
+            off += n;
+            len -= n;
+        }
+        if (!queue.offer(b, off, len)) {
+            dropped = len;
+        }
+        watchWrites(true);
+    }
+
+    void send(byte[] b) {
+        send(b, 0, b.length);
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reactor.unregister(fd);
+        LibC.close(fd);
+        hub.clientClosed(this);
+    }
+
+    private void ready(int events) {
+        if ((events & Epoll.EPOLLOUT) != 0) {
+            flush();
+        }
+        if (!closed && (events & Epoll.EPOLLIN) != 0) {
+            read();
+        }
+        if (!closed && (events & (Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0) {
+            close();
+        }
+    }
+
+    private void read() {
+        IoBuffers io = IoBuffers.get();
+        long n = Sockets.recv(fd, io.readNative, IoBuffers.READ_SIZE, 0);
+        if (n < 0 && LibC.errno() == LibC.EAGAIN) {
+            return;
+        }
+        if (n <= 0) {
+            close();
+            return;
+        }
+        io.readNative.read(0, io.read, 0, (int) n);
+        int data = decoder.decode(io.read, 0, (int) n);
+        send(decoder.takeReplies());
+        if (!closed && data > 0) {
+            hub.clientInput(this, io.read, 0, data);
+        }
+    }
+
+    private void flush() {
+        IoBuffers io = IoBuffers.get();
+        while (!queue.isEmpty()) {
+            int n = queue.peek(io.writeNative, IoBuffers.WRITE_SIZE);
+            long sent = Sockets.send(fd, io.writeNative, n, Sockets.MSG_NOSIGNAL);
+            if (sent < 0) {
+                if (LibC.errno() != LibC.EAGAIN) {
+                    close();
+                }
+                return;
+            }
+            queue.consume((int) sent);
+            if (sent < n) {
+                return;
+            }
+        }
+        if (dropped > 0) {
+            byte[] notice = ("\r\n@@@ " + dropped + " bytes of output were dropped because this client was not reading\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            dropped = 0;
+            send(notice);
+            if (!queue.isEmpty()) {
+                return;
+            }
+        }
+        watchWrites(false);
+    }
+
+    /** Writes what the socket takes now; -1 when the client is gone (it is closed then). */
+    private int write(byte[] b, int off, int len) {
+        IoBuffers io = IoBuffers.get();
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(len - done, IoBuffers.WRITE_SIZE);
+            io.writeNative.write(0, b, off + done, n);
+            long sent = Sockets.send(fd, io.writeNative, n, Sockets.MSG_NOSIGNAL);
+            if (sent < 0) {
+                if (LibC.errno() == LibC.EAGAIN) {
+                    return done;
+                }
+                close();
+                return -1;
+            }
+            done += (int) sent;
+            if (sent < n) {
+                return done;
+            }
+        }
+        return done;
+    }
+
+    private void watchWrites(boolean on) {
+        if (on != writeWatched && !closed) {
+            writeWatched = on;
+            reactor.modify(fd, on ? Epoll.EPOLLIN | Epoll.EPOLLOUT : Epoll.EPOLLIN);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.manageprocs.console;
+
+import dev.manageprocs.posix.LibC;
+import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.OutputListener;
+import dev.manageprocs.supervisor.State;
+import dev.manageprocs.supervisor.UnitStatus;
+import dev.manageprocs.unit.ConsoleSpec;
+import dev.manageprocs.unit.Endpoint;
+import dev.manageprocs.unit.KeyBindings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * One unit's console, procServ's party line: every byte the child writes goes to every client and
+ * into the history ring; a control client's input goes to the child, minus the keys (acted on) and
+ * the {@code ignore} bytes; read-only clients' input is dropped. Lives on the event loop: create it
+ * with {@link #open} on the loop thread and call everything else there too.
+ *
+ * <p>Input is not echoed to the other clients by the hub. procServ 2.7.0 does not do it either
+ * (verified): the child's terminal echoes, and that echo is output every client sees. Echoing here
+ * as well would show every typed character twice to the others, and would show them passwords
+ * typed while the terminal's echo is off.
+ */
+public final class ConsoleHub implements OutputListener, AutoCloseable {
+    /** Larger histories would make every client's connect burst (and queue) huge. */
+    public static final long MAX_HISTORY = 64L * 1024 * 1024;
+    private static final int MIN_QUEUE = 64 * 1024;
+
+    private final Reactor reactor;
+    private final ConsoleTarget target;
+    private final ConsoleSpec spec;
+    private final HistoryRing history;
+    private final int queueLimit;
+    private final List<Listener> controlListeners = new ArrayList<>();
+    private final List<Listener> logListeners = new ArrayList<>();
+    private final List<Client> clients = new ArrayList<>();
+    private State lastState;
+    private OptionalInt lastPid;
+    private boolean atLineStart = true;
+    private boolean listening;
+    private boolean closed;
+
+    private ConsoleHub(Reactor reactor, ConsoleTarget target) {
+        this.reactor = reactor;
+        this.target = target;
+        this.spec = target.consoleSpec();
+        this.history = spec.historyBytes() > 0 ? new HistoryRing((int) spec.historyBytes()) : null;
+        // the connect burst (banner + whole history) must fit, with room for live output behind it
+        this.queueLimit = (int) Math.max(MIN_QUEUE, spec.historyBytes() + MIN_QUEUE);
+        UnitStatus s = target.status();
+        this.lastState = s.state();
+        this.lastPid = s.pid();
+    }
+
+    /**
+     * Binds every endpoint of the target's console spec (listen = control, log_listen = read-only)
+     * and starts listening to the target. Loop thread only. Throws an IOException with a one-sentence
+     * message naming the endpoint when one cannot be bound; nothing is left open then.
+     */
+    public static ConsoleHub open(Reactor reactor, ConsoleTarget target, SocketDefaults defaults) throws IOException {
+        ConsoleSpec spec = target.consoleSpec();
+        if (spec.historyBytes() > MAX_HISTORY) {
+            throw new IOException("the console history of unit " + target.unitName() + " is " + spec.historyBytes()
+                    + " bytes, more than the " + MAX_HISTORY / (1024 * 1024) + " MiB supported; lower [console] history");
+        }
+        ConsoleHub hub = new ConsoleHub(reactor, target);
+        try {
+            for (Endpoint e : spec.listen()) {
+                hub.controlListeners.add(Listener.open(reactor, e, defaults.controlPath(), defaults, spec.allowRemote(),
+                        target.unitName(), (fd, who) -> hub.accepted(fd, who, false)));
+            }
+            for (Endpoint e : spec.logListen()) {
+                hub.logListeners.add(Listener.open(reactor, e, defaults.logPath(), defaults, spec.allowRemote(),
+                        target.unitName(), (fd, who) -> hub.accepted(fd, who, true)));
+            }
+        } catch (IOException | RuntimeException e) {
+            hub.close();
+            throw e;
+        }
+        target.addListener(hub);
+        hub.listening = true;
+        return hub;
+    }
+
+    /** Control endpoints as bound ("tcp:127.0.0.1:20000", "unix:/run/…/control"), for the info file and CTL=. */
+    public List<String> controlAddresses() {
+        return controlListeners.stream().map(Listener::address).toList();
+    }
+
+    /** Read-only endpoints as bound, for the info file and LOG=. */
+    public List<String> logAddresses() {
+        return logListeners.stream().map(Listener::address).toList();
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Memory held right now in client send queues (bounded: clients × the queue limit). */
+    public long bufferedBytes() {
+        return clients.stream().mapToLong(Client::buffered).sum();
+    }
+
+    @Override
+    public void output(byte[] buf, int off, int len) {
+        if (len <= 0 || closed) {
+            return;
+        }
+        if (history != null) {
+            history.append(buf, off, len);
+        }
+        atLineStart = buf[off + len - 1] == '\n';
+        if (Telnet.needsEscape(buf, off, len)) {
+            byte[] escaped = IoBuffers.get().escapeBuffer(len);
+            broadcast(escaped, 0, Telnet.escape(buf, off, len, escaped));
+        } else {
+            broadcast(buf, off, len);
+        }
+    }
+
+    /** A server line to everyone, on a line of its own; it goes into the history too. */
+    @Override
+    public void announce(String line) {
+        if (closed) {
+            return;
+        }
+        byte[] text = ((atLineStart ? "" : "\r\n") + line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        output(text, 0, text.length);
+    }
+
+    @Override
+    public void stateChanged(UnitStatus status) {
+        if (closed) {
+            return;
+        }
+        State before = lastState;
+        OptionalInt pid = lastPid;
+        lastState = status.state();
+        if (status.pid().isPresent()) {
+            lastPid = status.pid();
+        }
+        if (before != status.state()) {
+            ServerMessages.stateChange(before, pid, status, spec.keys()).forEach(this::announce);
+        }
+    }
+
+    /** Closes every client and listener and removes the socket files this hub created. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (listening) {
+            target.removeListener(this);
+        }
+        for (Client c : List.copyOf(clients)) {
+            c.close();
+        }
+        controlListeners.forEach(Listener::close);
+        logListeners.forEach(Listener::close);
+    }
+
+    void clientClosed(Client c) {
+        clients.remove(c);
+    }
+
+    /** Input from a client, telnet already decoded: keys are acted on, the rest goes to the child. */
+    void clientInput(Client c, byte[] buf, int off, int len) {
+        if (c.readOnly() || closed) {
+            return;
+        }
+        KeyBindings keys = spec.keys();
+        int start = off;
+        for (int i = off; i < off + len; i++) {
+            int b = buf[i] & 0xff;
+            boolean key = keys.kill().matches(b) || keys.toggle().matches(b) || keys.restart().matches(b)
+                    || keys.quit().matches(b) || keys.logout().matches(b);
+            if (!key && !spec.ignores(b)) {
+                continue;
+            }
+            if (i > start) {
+                target.input(buf, start, i - start);
+            }
+            start = i + 1;
+            if (keys.logout().matches(b)) {
+                c.close();
+                return;
+            } else if (keys.kill().matches(b)) {
+                target.killKey(c.who());
+            } else if (keys.toggle().matches(b)) {
+                target.toggleKey(c.who());
+                announce(ServerMessages.toggled(target.status().restartMode()));
+            } else if (keys.restart().matches(b)) {
+                target.restartKey(c.who());
+            } else if (keys.quit().matches(b)) {
+                target.quitKey(c.who());
+            }
+            if (c.closed() || closed) {
+                return;
+            }
+        }
+        if (off + len > start) {
+            target.input(buf, start, off + len - start);
+        }
+    }
+
+    private void accepted(int fd, String who, boolean readOnly) {
+        if (closed) {
+            LibC.close(fd);
+            return;
+        }
+        int users = (int) clients.stream().filter(x -> !x.readOnly()).count();
+        int loggers = clients.size() - users;
+        Client c = new Client(reactor, this, fd, who, readOnly, queueLimit);
+        clients.add(c);
+        if (spec.banner()) {
+            UnitStatus s = target.status();
+            sendLines(c, readOnly ? ServerMessages.readOnlyBanner(s)
+                    : ServerMessages.controlBanner(s, spec.keys(), users, loggers));
+        }
+        c.send(Telnet.NEGOTIATION);
+        if (history != null) {
+            replay(c);
+        }
+    }
+
+    /** The history, complete lines between markers; a trailing partial line (a prompt) after them. */
+    private void replay(Client c) {
+        byte[] h = history.snapshot();
+        int lastNewline = h.length - 1;
+        while (lastNewline >= 0 && h[lastNewline] != '\n') {
+            lastNewline--;
+        }
+        int lines = lastNewline + 1;
+        if (lines > 0) {
+            sendLines(c, List.of(ServerMessages.historyStart(lines)));
+            sendEscaped(c, h, 0, lines);
+            sendLines(c, List.of(ServerMessages.historyEnd()));
+        }
+        sendEscaped(c, h, lines, h.length - lines);
+    }
+
+    private static void sendEscaped(Client c, byte[] b, int off, int len) {
+        byte[] escaped = new byte[2 * len];
+        c.send(escaped, 0, Telnet.escape(b, off, len, escaped));
+    }
+
+    private static void sendLines(Client c, List<String> lines) {
+        StringBuilder text = new StringBuilder();
+        lines.forEach(line -> text.append(line).append("\r\n"));
+        c.send(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void broadcast(byte[] b, int off, int len) {
+        // backwards: a client that fails while we write to it removes itself from the list
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            if (i < clients.size()) {
+                clients.get(i).send(b, off, len);
+            }
+        }
+    }
+}

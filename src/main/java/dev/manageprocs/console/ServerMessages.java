@@ -1,0 +1,139 @@
+package dev.manageprocs.console;
+
+import dev.manageprocs.supervisor.State;
+import dev.manageprocs.supervisor.UnitStatus;
+import dev.manageprocs.unit.KeyBindings;
+import dev.manageprocs.unit.KeySpec;
+import dev.manageprocs.unit.RestartMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The wording of the console's own "@@@" lines. Where procServ 2.7.0 has a line for the same fact
+ * (verified by running it), the same words are used, because tools and operators recognise them:
+ * "@@@ Welcome to procServ (…)", "Use ^X to kill the child, auto restart is ON, use ^T to toggle auto
+ * restart", "Child "NAME" PID: N", "Child "NAME" is SHUT DOWN", "N user(s) and M logger(s) connected
+ * (plus you)", "Restarting child "NAME"", "The PID of new child "NAME" is: N", "Toggled auto restart
+ * to ON|OFF".
+ */
+final class ServerMessages {
+    private ServerMessages() {
+    }
+
+    /** The welcome lines for a control client. */
+    static List<String> controlBanner(UnitStatus s, KeyBindings keys, int otherUsers, int loggers) {
+        List<String> lines = new ArrayList<>();
+        lines.add("@@@ Welcome to procServ (manage-procs console of unit \"" + s.name() + "\")");
+        List<String> parts = new ArrayList<>();
+        if (keys.kill().enabled()) {
+            parts.add("Use " + keys.kill() + " to kill the child");
+        }
+        parts.add("auto restart is " + autoRestart(s.restartMode()));
+        if (keys.toggle().enabled()) {
+            parts.add("use " + keys.toggle() + " to toggle auto restart");
+        }
+        lines.add(sentence(parts));
+        if (keys.logout().enabled()) {
+            lines.add("@@@ Use " + keys.logout() + " to logout from this console");
+        }
+        lines.addAll(childLines(s));
+        lines.add("@@@ " + otherUsers + " user(s) and " + loggers + " logger(s) connected (plus you)");
+        if (!s.state().childAlive()) {
+            whenDown(keys).ifPresent(lines::add);
+        }
+        return lines;
+    }
+
+    /** The welcome lines for a read-only (log_listen) client: facts only, no keys. */
+    static List<String> readOnlyBanner(UnitStatus s) {
+        List<String> lines = new ArrayList<>();
+        lines.add("@@@ Read-only console of unit \"" + s.name() + "\" (input is ignored)");
+        lines.addAll(childLines(s));
+        return lines;
+    }
+
+    static String historyStart(int bytes) {
+        return "@@@ -------- last " + bytes + " bytes of console output --------";
+    }
+
+    static String historyEnd() {
+        return "@@@ -------- end of replay, live output follows --------";
+    }
+
+    static String toggled(RestartMode mode) {
+        return "@@@ Toggled auto restart to " + autoRestart(mode);
+    }
+
+    /** What clients are told when the unit goes from {@code before} to {@code now.state()}. */
+    static List<String> stateChange(State before, OptionalInt lastPid, UnitStatus now, KeyBindings keys) {
+        String child = "child \"" + now.name() + "\"";
+        List<String> lines = new ArrayList<>();
+        if (before.childAlive() && !now.state().childAlive()) {
+            String pid = lastPid.isPresent() ? " (PID " + lastPid.getAsInt() + ")" : "";
+            now.lastExit().ifPresent(e -> lines.add("@@@ Child \"" + now.name() + "\"" + pid + " " + e.describe()));
+        }
+        switch (now.state()) {
+            case STARTING -> lines.add("@@@ Restarting " + child);
+            case RUNNING -> lines.add("@@@ The PID of new " + child + " is: "
+                    + now.pid().stream().mapToObj(Integer::toString).findFirst().orElse("unknown"));
+            case STOPPING -> lines.add("@@@ Stopping " + child);
+            case BACKOFF -> lines.add("@@@ Auto restart is " + autoRestart(now.restartMode())
+                    + ": a new child will be started after the holdoff");
+            case EXITED, STOPPED, FATAL -> {
+                if (now.state() == State.FATAL) {
+                    lines.add("@@@ Cannot start " + child + now.problem().map(p -> ": " + p).orElse(""));
+                }
+                lines.add("@@@ Child \"" + now.name() + "\" is SHUT DOWN (" + now.state() + ")");
+                whenDown(keys).ifPresent(lines::add);
+            }
+        }
+        return lines;
+    }
+
+    /** procServ's "auto restart is ON/OFF", with the mode when it is not simply "always". */
+    static String autoRestart(RestartMode mode) {
+        return switch (mode) {
+            case ALWAYS -> "ON";
+            case ON_FAILURE -> "ON (on-failure)";
+            case NEVER -> "OFF";
+        };
+    }
+
+    private static List<String> childLines(UnitStatus s) {
+        List<String> lines = new ArrayList<>();
+        String child = "@@@ Child \"" + s.name() + "\"";
+        if (s.pid().isPresent()) {
+            lines.add(child + " PID: " + s.pid().getAsInt());
+        } else {
+            lines.add(child + " is SHUT DOWN");
+        }
+        StringBuilder state = new StringBuilder(child + " state: " + s.state()
+                + ", restart mode: " + s.restartMode().key() + ", restarts: " + s.restarts());
+        s.lastExit().ifPresent(e -> state.append(", last exit: ").append(e.brief()));
+        lines.add(state.toString());
+        s.problem().ifPresent(p -> lines.add("@@@ Problem: " + p));
+        return lines;
+    }
+
+    /** procServ's "^R or ^X restarts the child, ^Q quits the server, ^D closes this connection", for our keys. */
+    private static Optional<String> whenDown(KeyBindings keys) {
+        List<String> parts = new ArrayList<>();
+        add(parts, keys.restart(), "restarts the child");
+        add(parts, keys.quit(), "stops the unit");
+        add(parts, keys.logout(), "closes this connection");
+        return parts.isEmpty() ? Optional.empty() : Optional.of("@@@ " + String.join(", ", parts));
+    }
+
+    private static void add(List<String> parts, KeySpec key, String what) {
+        if (key.enabled()) {
+            parts.add(key + " " + what);
+        }
+    }
+
+    private static String sentence(List<String> parts) {
+        String s = String.join(", ", parts);
+        return "@@@ " + Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.manageprocs.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The clients operators really use, against a hub whose child echoes like a terminal. */
+class RealClientsTest {
+    @TempDir
+    Path dir;
+
+    private static boolean onPath(String command) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void linuxTelnetSeesTheBannerTypesInCharacterModeAndLogsOut() throws Exception {
+        assumeTrue(onPath("telnet") && onPath("expect"), "telnet and expect are not installed (apt-get install telnet expect)");
+        try (HubFixture f = HubFixture.tcp(dir, true)) {
+            String port = f.control().substring(f.control().lastIndexOf(':') + 1);
+            Path script = dir.resolve("session.exp");
+            Files.writeString(script, """
+                    set timeout 10
+                    spawn telnet 127.0.0.1 %s
+                    expect {
+                        "(plus you)" {}
+                        timeout { puts "NO BANNER"; exit 2 }
+                    }
+                    send "x"
+                    expect {
+                        "x" {}
+                        timeout { puts "NO CHARACTER-MODE ECHO"; exit 3 }
+                    }
+                    send "ello\\r"
+                    expect {
+                        "ello" {}
+                        timeout { puts "NO ECHO"; exit 4 }
+                    }
+                    send "\\x04"
+                    expect {
+                        "Connection closed by foreign host" { exit 0 }
+                        timeout { puts "NOT LOGGED OUT"; exit 5 }
+                    }
+                    """.formatted(port));
+            Process p = new ProcessBuilder("expect", script.toString()).redirectErrorStream(true).start();
+            String out = drain(p.getInputStream());
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "expect did not finish");
+            assertEquals(0, p.exitValue(), out);
+            // a single key went out on its own (character mode); Enter is CR NUL (NUL dropped) or CR LF,
+            // depending on telnet's mode at that instant; both are NVT newlines and reach the child as sent
+            String input = new String(f.target.input(), StandardCharsets.ISO_8859_1);
+            assertTrue(input.equals("xello\r") || input.equals("xello\r\n"), TestClient.printable(input));
+        }
+    }
+
+    @Test
+    void socatIsARawClientThatWorksToo() throws Exception {
+        assumeTrue(onPath("socat"), "socat is not installed (apt-get install socat)");
+        try (HubFixture f = HubFixture.tcp(dir, true)) {
+            Process p = new ProcessBuilder("socat", "-", "TCP:" + f.control().substring(4)).start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Thread reader = Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), out));
+            Await.until(() -> text(out).contains("(plus you)"), () -> "the banner in: " + text(out));
+            OutputStream in = p.getOutputStream();
+            in.write("hello\n".getBytes(StandardCharsets.US_ASCII));
+            in.flush();
+            Await.until(() -> text(out).contains("plus you)\r\n\u00ff\u00fb\u0001\u00ff\u00fd\"hello\n"),
+                    () -> "the echo in: " + TestClient.printable(text(out)));
+            in.write(4);
+            in.flush();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "socat still connected after the logout key");
+            reader.join(5000);
+            assertEquals("hello\n", new String(f.target.input(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static String text(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        byte[] buf = new byte[4096];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                synchronized (out) {
+                    out.write(buf, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away: what we have is what it wrote
+        }
+    }
+
+    private static String drain(InputStream in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        copy(in, out);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}
