@@ -134,17 +134,11 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
 
     @Override
     public void stateChanged(UnitStatus status) {
-        if (closed) {
-            return;
-        }
-        State before = lastState;
-        OptionalInt pid = lastPid;
+        // Only remembered for the banner: the supervisor announces starts and exits itself (the same
+        // lines go to the console log), so repeating them here would show each one twice.
         lastState = status.state();
         if (status.pid().isPresent()) {
             lastPid = status.pid();
-        }
-        if (before != status.state()) {
-            ServerMessages.stateChange(before, pid, status, spec.keys()).forEach(this::announce);
         }
     }
 

@@ -4,7 +4,7 @@ import com.sun.jna.Memory;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.posix.Sockets;
-import dev.manageprocs.posix.Users;
+import dev.manageprocs.posix.Accounts;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.unit.Endpoint;
 import java.io.IOException;
@@ -317,7 +317,7 @@ public final class Listener implements AutoCloseable {
     /** "unix:/run/…/control uid 1000 (alice)": who, for the audit log. */
     private String unixPeer(int client) {
         return Sockets.peerCredentials(client)
-                .map(c -> address + " uid " + c.uid() + Users.name(c.uid()).map(n -> " (" + n + ")").orElse(""))
+                .map(c -> address + " uid " + c.uid() + Accounts.user(c.uid()).map(u -> " (" + u.name() + ")").orElse(""))
                 .orElse(address);
     }
 

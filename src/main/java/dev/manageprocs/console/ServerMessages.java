@@ -66,32 +66,6 @@ final class ServerMessages {
         return "@@@ Toggled auto restart to " + autoRestart(mode);
     }
 
-    /** What clients are told when the unit goes from {@code before} to {@code now.state()}. */
-    static List<String> stateChange(State before, OptionalInt lastPid, UnitStatus now, KeyBindings keys) {
-        String child = "child \"" + now.name() + "\"";
-        List<String> lines = new ArrayList<>();
-        if (before.childAlive() && !now.state().childAlive()) {
-            String pid = lastPid.isPresent() ? " (PID " + lastPid.getAsInt() + ")" : "";
-            now.lastExit().ifPresent(e -> lines.add("@@@ Child \"" + now.name() + "\"" + pid + " " + e.describe()));
-        }
-        switch (now.state()) {
-            case STARTING -> lines.add("@@@ Restarting " + child);
-            case RUNNING -> lines.add("@@@ The PID of new " + child + " is: "
-                    + now.pid().stream().mapToObj(Integer::toString).findFirst().orElse("unknown"));
-            case STOPPING -> lines.add("@@@ Stopping " + child);
-            case BACKOFF -> lines.add("@@@ Auto restart is " + autoRestart(now.restartMode())
-                    + ": a new child will be started after the holdoff");
-            case EXITED, STOPPED, FATAL -> {
-                if (now.state() == State.FATAL) {
-                    lines.add("@@@ Cannot start " + child + now.problem().map(p -> ": " + p).orElse(""));
-                }
-                lines.add("@@@ Child \"" + now.name() + "\" is SHUT DOWN (" + now.state() + ")");
-                whenDown(keys).ifPresent(lines::add);
-            }
-        }
-        return lines;
-    }
-
     /** procServ's "auto restart is ON/OFF", with the mode when it is not simply "always". */
     static String autoRestart(RestartMode mode) {
         return switch (mode) {

@@ -16,6 +16,17 @@ final class Announcements {
     private static final DateTimeFormatter CTIME =
             DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
     static final String SEPARATOR = "@@@ @@@ @@@ @@@ @@@";
+    static final String RESTARTING = "a new one will be restarted shortly";
+    static final String NO_RESTART = "auto restart is disabled";
+    static final String STOPPED = "stopped by request";
+
+    static String stopping(String name, String signal, String who) {
+        return "@@@ Stopping child \"" + name + "\": " + signal + " sent (stop requested by " + who + ")";
+    }
+
+    static String shutDown(String name) {
+        return "@@@ Child \"" + name + "\" is SHUT DOWN (stopped by request)";
+    }
 
     private Announcements() {
     }
@@ -28,17 +39,18 @@ final class Announcements {
                 SEPARATOR);
     }
 
-    static List<String> exited(int pid, ExitStatus exit, ZonedDateTime now, boolean willRestart, KeyBindings keys) {
+    /** {@code outcome} completes "Child process is shutting down, ..." (procServ's line). */
+    static List<String> exited(int pid, ExitStatus exit, ZonedDateTime now, String outcome, KeyBindings keys) {
         List<String> lines = new ArrayList<>();
         lines.add(SEPARATOR);
         lines.add("@@@ Received a sigChild for process " + pid + ". " + exit.signal()
                 .map(s -> "The process was killed by signal " + s.number())
                 .orElse("Normal exit status = " + exit.code()));
         lines.add("@@@ Current time: " + CTIME.format(now));
-        lines.add(willRestart
-                ? "@@@ Child process is shutting down, a new one will be restarted shortly"
-                : "@@@ Child process is shutting down, auto restart is disabled");
-        lines.add(downKeys(keys));
+        lines.add("@@@ Child process is shutting down, " + outcome);
+        if (!outcome.equals(RESTARTING)) {
+            lines.add(downKeys(keys));
+        }
         return lines;
     }
 

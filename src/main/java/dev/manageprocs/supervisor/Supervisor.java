@@ -118,6 +118,7 @@ public final class Supervisor implements ConsoleTarget {
                 audit(who, "stop");
                 stopWaiters.add(done);
                 Signal sig = unit.process().stopSignal();
+                announce(List.of(Announcements.stopping(unit.name(), sig.name(), who)));
                 moveTo(State.STOPPING, "sending " + sig + " to process group " + child.pid());
                 child.signalGroup(sig);
                 timer = reactor.schedule(unit.process().stopTimeout(), this::stopTimedOut);
@@ -126,6 +127,7 @@ public final class Supervisor implements ConsoleTarget {
             case BACKOFF, EXITED, FATAL -> {
                 audit(who, "stop");
                 cancelTimer();
+                announce(List.of(Announcements.shutDown(unit.name())));
                 moveTo(State.STOPPED, "stopped by request");
                 done.complete(status());
             }
@@ -335,7 +337,7 @@ public final class Supervisor implements ConsoleTarget {
         long now = System.nanoTime();
         ZonedDateTime wall = ZonedDateTime.now(ctx.zone());
         if (state == State.STOPPING) {
-            announce(Announcements.exited(pid, exit, wall, false, unit.console().keys()));
+            announce(Announcements.exited(pid, exit, wall, Announcements.STOPPED, unit.console().keys()));
             moveTo(State.STOPPED, "pid " + pid + " " + exit.describe());
             List<CompletableFuture<UnitStatus>> waiters = new ArrayList<>(stopWaiters);
             stopWaiters.clear();
@@ -347,8 +349,12 @@ public final class Supervisor implements ConsoleTarget {
             return;
         }
         RestartDecision decision = policy.afterExit(mode, exit, startedNanos, now);
-        announce(Announcements.exited(pid, exit, wall, decision instanceof RestartDecision.Restart,
-                unit.console().keys()));
+        String outcome = switch (decision) {
+            case RestartDecision.Restart r -> Announcements.RESTARTING;
+            case RestartDecision.Stay s -> Announcements.NO_RESTART;
+            case RestartDecision.GiveUp g -> "giving up: " + g.reason();
+        };
+        announce(Announcements.exited(pid, exit, wall, outcome, unit.console().keys()));
         switch (decision) {
             case RestartDecision.Stay s -> moveTo(State.EXITED, "pid " + pid + " " + exit.describe()
                     + "; restart mode " + mode.key() + " does not restart it");
