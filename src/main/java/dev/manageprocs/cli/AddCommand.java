@@ -82,6 +82,13 @@ final class AddCommand extends ClientCommand {
             options.put("force", "true");
         }
         Map<String, byte[]> files = fileForm() ? readFiles() : Map.of(words.get(0) + ".toml", generated());
+        if (fileForm()) {
+            // where each file lives: the manager names it in errors and resolves its relative paths there
+            for (String word : words) {
+                Path file = Path.of(word).toAbsolutePath().normalize();
+                options.put("origin." + file.getFileName(), file.getParent().toString());
+            }
+        }
         return new Request(verb(), List.copyOf(files.keySet()), options, files);
     }
 

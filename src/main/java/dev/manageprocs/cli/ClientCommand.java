@@ -37,7 +37,7 @@ abstract class ClientCommand implements Callable<Integer> {
             throw usage("--user and --system exclude each other; give one of them");
         }
         try {
-            SocketPath socket = SocketPath.resolve(g.user, g.system, Optional.ofNullable(g.config), System.getenv());
+            SocketPath socket = SocketPath.resolve(g.user, g.system, Optional.ofNullable(g.config));
             return new ControlClient(socket).send(request);
         } catch (SocketPath.Unresolvable e) {
             return Response.error(Response.FAILED, e.getMessage());

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class,
             AddCommand.class, RemoveCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class,
             StatusCommand.class, ListCommand.class, ShowCommand.class, KillCommand.class, ReloadCommand.class,
-            WriteProcsCfCommand.class, CheckCommand.class},
+            WriteProcsCfCommand.class, CheckCommand.class, DaemonCommand.class},
         description = "Supervise EPICS IOCs and other console programs on pseudo-terminals.",
         usageHelpAutoWidth = true)
 public final class Main {
@@ -37,16 +37,23 @@ public final class Main {
         return cl.execute(args);
     }
 
+    /** This build's version, from the resource Maven fills in. */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/dev/manageprocs/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/dev/manageprocs/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"manage-procs " + p.getProperty("version", "unknown")};
+        public String[] getVersion() {
+            return new String[] {"manage-procs " + version()};
         }
     }
 }

@@ -1,20 +1,18 @@
 package dev.manageprocs.control;
 
-import java.io.IOException;
+import dev.manageprocs.unit.Diagnostic;
+import dev.manageprocs.unit.Layout;
+import dev.manageprocs.unit.ManagerConfig;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import org.tomlj.Toml;
-import org.tomlj.TomlParseResult;
 
 /**
- * Where the client finds the manager's control socket (DESIGN §4): by mode, or {@code control_socket}
- * from the manager config given with --config. Kept free of JNA and logging so the client starts fast.
+ * Where the client finds the manager's control socket (DESIGN §4): the same {@link Layout} and
+ * manager.toml the daemon reads, so both always agree. manager.toml is parsed only when there is
+ * one (or --config names it), which keeps the usual client start fast; no JNA, no logging.
  */
 public record SocketPath(Path path, boolean system) {
-    public static final Path SYSTEM = Path.of("/run/manage-procs/control.sock");
 
     /** A problem the user must fix before any command can reach the manager; the message is one sentence. */
     public static final class Unresolvable extends Exception {
@@ -28,27 +26,24 @@ public record SocketPath(Path path, boolean system) {
     /**
      * @param user   --user given
      * @param system --system given (both is a usage error the caller reports first)
-     * @param config --config, when given: its {@code control_socket} wins over the mode's default
+     * @param config --config, when given
      */
-    public static SocketPath resolve(boolean user, boolean system, Optional<Path> config, Map<String, String> env)
-            throws Unresolvable {
-        boolean systemMode = system || (!user && effectiveUid() == 0);
-        if (config.isPresent()) {
-            Optional<Path> configured = fromConfig(config.get());
-            if (configured.isPresent()) {
-                return new SocketPath(configured.get(), systemMode);
+    public static SocketPath resolve(boolean user, boolean system, Optional<Path> config) throws Unresolvable {
+        Optional<Layout.Mode> mode = system ? Optional.of(Layout.Mode.SYSTEM)
+                : user ? Optional.of(Layout.Mode.USER) : Optional.empty();
+        Layout layout = Layout.forThisProcess(mode);
+        boolean systemMode = layout.mode() == Layout.Mode.SYSTEM;
+        if (config.isEmpty() && !Files.exists(layout.configFile())) {
+            return new SocketPath(layout.controlSocket(), systemMode);
+        }
+        return switch (ManagerConfig.load(layout, config)) {
+            case ManagerConfig.Result.Ok ok -> new SocketPath(ok.config().controlSocket(), systemMode);
+            case ManagerConfig.Result.Failed f -> {
+                Diagnostic first = f.diagnostics().get(0);
+                throw new Unresolvable(first + (f.diagnostics().size() > 1 ? " (and " + (f.diagnostics().size() - 1)
+                        + " more problems; 'manage-procs check' lists them)" : "") + "; fix the manager config first");
             }
-        }
-        if (systemMode) {
-            return new SocketPath(SYSTEM, true);
-        }
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        if (runtime == null || runtime.isEmpty()) {
-            throw new Unresolvable("XDG_RUNTIME_DIR is not set, so the per-user control socket has no place; "
-                    + "log in through a session that sets it, export XDG_RUNTIME_DIR=/run/user/"
-                    + effectiveUid() + ", or use --system");
-        }
-        return new SocketPath(Path.of(runtime, "manage-procs", "control.sock"), false);
+        };
     }
 
     /** How to get a manager running in this mode, for the "no manager" sentence. */
@@ -56,44 +51,5 @@ public record SocketPath(Path path, boolean system) {
         return system
                 ? "start one with 'manage-procs --system daemon' (or 'systemctl start manage-procs')"
                 : "start one with 'manage-procs daemon' (or 'systemctl --user start manage-procs')";
-    }
-
-    private static Optional<Path> fromConfig(Path config) throws Unresolvable {
-        TomlParseResult toml;
-        try {
-            toml = Toml.parse(config);
-        } catch (NoSuchFileException e) {
-            throw new Unresolvable(config + ": no such file; check the path given to --config");
-        } catch (IOException e) {
-            throw new Unresolvable(config + ": cannot be read (" + e.getMessage() + ")");
-        }
-        if (toml.hasErrors()) {
-            var error = toml.errors().get(0);
-            throw new Unresolvable(config + ":" + error.position().line() + ":" + error.position().column()
-                    + ": " + error.getMessage() + "; fix the file or give another --config");
-        }
-        Object value = toml.get("control_socket");
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (!(value instanceof String s) || s.isEmpty()) {
-            throw new Unresolvable(config + ": control_socket must be a non-empty string path");
-        }
-        Path p = Path.of(s);
-        return Optional.of(p.isAbsolute() ? p : config.toAbsolutePath().getParent().resolve(p));
-    }
-
-    /** The effective uid from /proc/self/status: no native call needed on the client's path. */
-    static int effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux or /proc missing: fall through to the conservative answer.
-        }
-        return -1;
     }
 }

@@ -45,4 +45,17 @@ final class Sizes {
         }
         return bytes;
     }
+
+    /** The unit-file spelling of a byte count: "64KiB", "10MiB", or plain bytes when not a whole unit. */
+    static String format(long bytes) {
+        String[] units = {"TiB", "GiB", "MiB", "KiB"};
+        int[] shifts = {40, 30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (bytes >= unit && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
 }

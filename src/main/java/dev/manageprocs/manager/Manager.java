@@ -1,0 +1,329 @@
+package dev.manageprocs.manager;
+
+import dev.manageprocs.console.ConsoleHub;
+import dev.manageprocs.console.SocketDefaults;
+import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.LoopBuffers;
+import dev.manageprocs.supervisor.Supervisor;
+import dev.manageprocs.supervisor.SupervisorContext;
+import dev.manageprocs.supervisor.UnitStatus;
+import dev.manageprocs.unit.Diagnostic;
+import dev.manageprocs.unit.Durations;
+import dev.manageprocs.unit.Layout;
+import dev.manageprocs.unit.LogSpec;
+import dev.manageprocs.unit.ManagerConfig;
+import dev.manageprocs.unit.ParseResult;
+import dev.manageprocs.unit.Unit;
+import dev.manageprocs.unit.UnitCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry of units: loads them from the unit directories, keeps each one's supervisor and
+ * console, reloads, and stops everything on shutdown. The registry lives on the event loop; the
+ * public methods may be called from any thread and hop onto the loop themselves.
+ */
+public final class Manager {
+    private static final Logger log = LoggerFactory.getLogger(Manager.class);
+
+    private final ManagerConfig config;
+    private final Reactor reactor;
+    private final String hostname;
+    private final LoopBuffers buffers = new LoopBuffers();
+    private final int pid = (int) ProcessHandle.current().pid();
+    private final Map<String, String> env = System.getenv();
+    private final ZoneId zone = ZoneId.systemDefault();
+    // loop thread only
+    private final Map<String, LoadedUnit> units = new TreeMap<>();
+    private List<Skipped> skipped = List.of();
+
+    public Manager(ManagerConfig config, Reactor reactor, String hostname) {
+        this.config = config;
+        this.reactor = reactor;
+        this.hostname = hostname;
+    }
+
+    public ManagerConfig config() {
+        return config;
+    }
+
+    /** What a reload did, for the operator. */
+    public record ReloadReport(List<String> added, List<String> removed, List<String> changed,
+                               List<String> restarted, List<Skipped> skipped) {
+    }
+
+    /** Scans the unit directories, loads every unit and starts the autostart ones (all at once). */
+    public void loadAll() {
+        UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
+        List<Unit> started = reactor.call(() -> {
+            List<Skipped> problems = new ArrayList<>(scan.skipped());
+            List<Unit> toStart = new ArrayList<>();
+            for (ParseResult.Ok ok : acceptable(scan.units(), problems)) {
+                load(ok, problems).filter(lu -> lu.unit().restart().autostart()).ifPresent(lu -> {
+                    lu.supervisor.start("manager start-up (autostart)");
+                    toStart.add(lu.unit());
+                });
+            }
+            skipped = List.copyOf(problems);
+            return toStart;
+        });
+        skipped().forEach(s -> log.warn("{} not loaded: {}", s.file(), s.why()));
+        log.info("{} units loaded, {} started, {} skipped", count(), started.size(), skipped().size());
+    }
+
+    /**
+     * Re-reads the unit directories: new units are loaded (and autostarted), units whose file is gone
+     * are stopped and dropped, changed ones are only reported (restarted when restartChanged).
+     */
+    public ReloadReport reload(boolean restartChanged, String who) {
+        UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
+        CompletableFuture<ReloadReport> done = reactor.call(() -> {
+            Map<String, ParseResult.Ok> found = new LinkedHashMap<>();
+            scan.units().forEach(ok -> found.putIfAbsent(ok.unit().name(), ok));
+            List<String> removed = new ArrayList<>();
+            List<CompletableFuture<?>> stops = new ArrayList<>();
+            for (LoadedUnit lu : List.copyOf(units.values())) {
+                if (!found.containsKey(lu.name())) {
+                    removed.add(lu.name());
+                    stops.add(drop(lu, who + " (reload: unit file removed)"));
+                }
+            }
+            List<String> changed = new ArrayList<>();
+            List<ParseResult.Ok> fresh = new ArrayList<>();
+            for (ParseResult.Ok ok : found.values()) {
+                LoadedUnit lu = units.get(ok.unit().name());
+                if (lu == null) {
+                    fresh.add(ok);
+                } else {
+                    lu.sawOnDisk(ok);
+                    if (lu.pending().isPresent()) {
+                        changed.add(lu.name());
+                    }
+                }
+            }
+            List<Skipped> problems = new ArrayList<>(scan.skipped());
+            List<String> added = new ArrayList<>();
+            for (ParseResult.Ok ok : acceptable(fresh, problems)) {
+                load(ok, problems).ifPresent(lu -> {
+                    added.add(lu.name());
+                    if (lu.unit().restart().autostart()) {
+                        lu.supervisor.start(who + " (reload: new unit, autostart)");
+                    }
+                });
+            }
+            skipped = List.copyOf(problems);
+            List<String> restarted = new ArrayList<>();
+            if (restartChanged) {
+                for (String name : changed) {
+                    stops.add(restart(units.get(name), who + " (reload --restart-changed)"));
+                    restarted.add(name);
+                }
+            }
+            return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> new ReloadReport(added, removed, changed, restarted, skipped));
+        });
+        ReloadReport report = done.join();
+        log.info("reload by {}: {} added, {} removed, {} changed, {} restarted, {} skipped", who,
+                report.added().size(), report.removed().size(), report.changed().size(),
+                report.restarted().size(), report.skipped().size());
+        return report;
+    }
+
+    /** Units whose names match any of the glob patterns, in name order; loop thread. */
+    List<LoadedUnit> matching(Collection<String> patterns) {
+        List<UnitPattern> globs = patterns.stream().map(UnitPattern::new).toList();
+        return units.values().stream().filter(lu -> globs.stream().anyMatch(g -> g.matches(lu.name()))).toList();
+    }
+
+    /** The patterns that match no loaded unit (for "no such unit" errors); loop thread. */
+    List<String> unmatched(Collection<String> patterns) {
+        return patterns.stream().filter(p -> units.keySet().stream().noneMatch(new UnitPattern(p)::matches)).toList();
+    }
+
+    Collection<LoadedUnit> all() {
+        return units.values();
+    }
+
+    Optional<LoadedUnit> get(String name) {
+        return Optional.ofNullable(units.get(name));
+    }
+
+    List<Skipped> skipped() {
+        return reactor.call(() -> skipped);
+    }
+
+    Reactor reactor() {
+        return reactor;
+    }
+
+    int count() {
+        return reactor.call(units::size);
+    }
+
+    /** Starts the unit, first applying a changed unit file when there is one. Loop thread. */
+    CompletableFuture<UnitStatus> start(LoadedUnit lu, String who) {
+        if (lu.pending().isEmpty()) {
+            lu.supervisor.start(who);
+            return CompletableFuture.completedFuture(lu.supervisor.status());
+        }
+        return replace(lu, who, replacement -> {
+            replacement.supervisor.start(who);
+            return replacement.supervisor.status();
+        });
+    }
+
+    /** Stops and starts the unit, applying a changed unit file when there is one. Loop thread. */
+    CompletableFuture<UnitStatus> restart(LoadedUnit lu, String who) {
+        if (lu.pending().isEmpty()) {
+            return lu.supervisor.restart(who);
+        }
+        return replace(lu, who, replacement -> {
+            replacement.supervisor.start(who);
+            return replacement.supervisor.status();
+        });
+    }
+
+    /**
+     * Installs a unit added by a client: it was validated and written to the unit dir already;
+     * loads it (replacing a loaded unit of that name when {@code replace}), starts it when asked or
+     * when it autostarts. Loop thread; the future fails with a one-sentence reason.
+     */
+    CompletableFuture<UnitStatus> add(ParseResult.Ok ok, boolean startNow, String who) {
+        LoadedUnit old = units.get(ok.unit().name());
+        CompletableFuture<?> gone = old == null ? CompletableFuture.completedFuture(null) : drop(old, who + " (add --force)");
+        return gone.thenApply(v -> {
+            List<Skipped> problems = new ArrayList<>();
+            List<ParseResult.Ok> accepted = acceptable(List.of(ok), problems);
+            Optional<LoadedUnit> lu = accepted.isEmpty() ? Optional.empty() : load(ok, problems);
+            if (lu.isEmpty()) {
+                throw new IllegalArgumentException(problems.isEmpty() ? "the unit could not be loaded"
+                        : problems.get(0).why());
+            }
+            if (startNow || ok.unit().restart().autostart()) {
+                lu.get().supervisor.start(who + " (add)");
+            }
+            return lu.get().supervisor.status();
+        });
+    }
+
+    /** Stops and unloads a unit (its file stays); loop thread. */
+    CompletableFuture<UnitStatus> drop(LoadedUnit lu, String who) {
+        units.remove(lu.name());
+        lu.console.close();
+        return lu.supervisor.unload(who);
+    }
+
+    /** The units of a new scan that clash with nothing loaded (and with no earlier new unit). */
+    private List<ParseResult.Ok> acceptable(List<ParseResult.Ok> candidates, List<Skipped> problems) {
+        List<ParseResult.Ok> all = new ArrayList<>();
+        units.values().forEach(lu -> all.add(lu.parsed));
+        all.addAll(candidates);
+        List<ParseResult.Ok> ok = new ArrayList<>(candidates);
+        for (UnitCatalog.Conflict c : UnitCatalog.conflicts(all)) {
+            ok.removeIf(candidate -> candidate.unit() == c.unit());
+            problems.add(new Skipped(c.unit().name(), c.unit().file(), Skipped.Kind.CONFLICT, c.diagnostic().toString()));
+        }
+        return ok;
+    }
+
+    private CompletableFuture<UnitStatus> replace(LoadedUnit lu, String who,
+                                                  Function<LoadedUnit, UnitStatus> then) {
+        ParseResult.Ok next = lu.pending().orElseThrow();
+        log.info("{}: applying the changed unit file {}", lu.name(), next.unit().file());
+        return drop(lu, who).thenApply(stopped -> {
+            List<Skipped> problems = new ArrayList<>();
+            List<ParseResult.Ok> ok = acceptable(List.of(next), problems);
+            Optional<LoadedUnit> loaded = ok.isEmpty() ? Optional.empty() : load(next, problems);
+            if (loaded.isEmpty()) {
+                // the new file cannot run (its console cannot bind): keep the unit with the old file
+                log.error("{}: the changed unit file cannot be applied: {}; keeping the previous one",
+                        lu.name(), problems.isEmpty() ? "unknown reason" : problems.get(0).why());
+                LoadedUnit previous = load(lu.parsed, problems).orElseThrow(
+                        () -> new IllegalStateException(lu.name() + ": cannot reload the previous unit file either"));
+                previous.sawOnDisk(next);
+                return then.apply(previous);
+            }
+            return then.apply(loaded.get());
+        });
+    }
+
+    /** Creates the unit's supervisor and console; empty (with the reason added to problems) when it cannot listen. */
+    private Optional<LoadedUnit> load(ParseResult.Ok ok, List<Skipped> problems) {
+        Unit unit = ok.unit();
+        Path runDir = config.rundir().resolve(unit.name());
+        Optional<Path> logFile = switch (unit.log().file()) {
+            case LogSpec.LogTarget.Default d -> Optional.of(config.logdir().resolve(unit.name() + ".log"));
+            case LogSpec.LogTarget.None n -> Optional.empty();
+            case LogSpec.LogTarget.File f -> Optional.of(f.path());
+        };
+        try {
+            Files.createDirectories(runDir);
+            if (logFile.isPresent() && unit.log().file() instanceof LogSpec.LogTarget.Default) {
+                Files.createDirectories(config.logdir());
+            }
+        } catch (IOException e) {
+            problems.add(new Skipped(unit.name(), unit.file(), Skipped.Kind.BROKEN,
+                    new Diagnostic(unit.file(), 0, 0, "cannot create " + e.getMessage()
+                            + "; check the permissions of rundir and logdir").toString()));
+            return Optional.empty();
+        }
+        SupervisorContext ctx = new SupervisorContext(reactor, buffers, pid, env, runDir, logFile, zone);
+        Supervisor supervisor = new Supervisor(unit, ctx);
+        boolean system = config.mode() == Layout.Mode.SYSTEM;
+        SocketDefaults sockets = new SocketDefaults(runDir, system ? 0660 : 0600,
+                system ? Optional.of(config.controlGroup()) : Optional.empty());
+        ConsoleHub console;
+        try {
+            console = ConsoleHub.open(reactor, supervisor, sockets);
+        } catch (IOException e) {
+            supervisor.unload("manager (console failed)");
+            problems.add(new Skipped(unit.name(), unit.file(), Skipped.Kind.CONFLICT,
+                    new Diagnostic(unit.file(), 0, 0, e.getMessage()).toString()));
+            return Optional.empty();
+        }
+        supervisor.setEndpoints(console.controlAddresses(), console.logAddresses());
+        LoadedUnit lu = new LoadedUnit(ok, supervisor, console);
+        units.put(unit.name(), lu);
+        return Optional.of(lu);
+    }
+
+    /**
+     * Stops every unit (stop_signal, stop_timeout, SIGKILL), removes their sidecars and closes their
+     * consoles; waits at most the largest stop_timeout plus a margin.
+     */
+    public void shutdown() {
+        Duration wait = longestStopTimeout().plusSeconds(5);
+        CompletableFuture<Void> all = reactor.call(() -> {
+            List<CompletableFuture<UnitStatus>> stops = new ArrayList<>();
+            for (LoadedUnit lu : List.copyOf(units.values())) {
+                stops.add(drop(lu, "manager shutdown"));
+            }
+            return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+        });
+        try {
+            all.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            log.info("all units stopped");
+        } catch (Exception e) {
+            log.error("not every unit stopped within {} during shutdown: {}", Durations.format(wait), e.toString());
+        }
+    }
+
+    private Duration longestStopTimeout() {
+        return reactor.call(() -> units.values().stream().map(lu -> lu.unit().process().stopTimeout())
+                .max(Duration::compareTo).orElse(Duration.ZERO));
+    }
+}
