@@ -166,6 +166,8 @@ public final class ManagerCommands implements ControlHandler {
         record Started(Map<String, CompletableFuture<UnitStatus>> results, List<String> unmatched) {
         }
         Started s = manager.reactor().call(() -> {
+            // before acting: applying a changed unit file replaces the unit, briefly unregistering it
+            List<String> unmatched = all ? List.of() : manager.unmatched(patterns);
             Map<String, CompletableFuture<UnitStatus>> results = new LinkedHashMap<>();
             for (LoadedUnit lu : manager.matching(patterns)) {
                 results.put(lu.name(), switch (verb) {
@@ -174,7 +176,7 @@ public final class ManagerCommands implements ControlHandler {
                     default -> manager.restart(lu, who);
                 });
             }
-            return new Started(results, all ? List.of() : manager.unmatched(patterns));
+            return new Started(results, unmatched);
         });
         if (s.results().isEmpty() && !all) {
             return noSuchUnit(s.unmatched());

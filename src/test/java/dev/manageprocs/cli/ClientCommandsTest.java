@@ -65,7 +65,8 @@ class ClientCommandsTest {
 
         assertEquals("add", r.verb());
         assertEquals(List.of("ioc1.toml", "ioc2.toml"), r.args());
-        assertEquals(Map.of("now", "true", "force", "true"), r.options());
+        assertEquals(Map.of("now", "true", "force", "true", "origin.ioc1.toml", dir.toAbsolutePath().toString(),
+                "origin.ioc2.toml", dir.resolve("d").toAbsolutePath().toString()), r.options());
         assertArrayEquals(Files.readAllBytes(a), r.files().get("ioc1.toml"));
         assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), r.files().get("ioc2.toml"));
     }
@@ -215,7 +216,7 @@ class ClientCommandsTest {
         Path config = Files.writeString(dir.resolve("manager.toml"), "control_socket = [\n");
         Run r = run("--config", config.toString(), "status");
         assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith("manage-procs: " + config + ":2:1: Unexpected end of input"), r.err());
-        assertTrue(r.err().endsWith("; fix the file or give another --config\n"), r.err());
+        assertTrue(r.err().startsWith("manage-procs: " + config + ":2:1: TOML syntax error: unexpected end of input"), r.err());
+        assertTrue(r.err().endsWith("; fix the manager config first\n"), r.err());
     }
 }
