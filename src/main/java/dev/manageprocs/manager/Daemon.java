@@ -1,0 +1,90 @@
+package dev.manageprocs.manager;
+
+import dev.manageprocs.control.Authorizer;
+import dev.manageprocs.control.ControlServer;
+import dev.manageprocs.posix.LibC;
+import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.unit.Layout;
+import dev.manageprocs.unit.ManagerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manager process from start to exit: runtime directory, control socket, units, then waits for
+ * SIGTERM/SIGINT (stop everything, exit 0) and handles SIGHUP (reload).
+ */
+public final class Daemon {
+    private final ManagerConfig config;
+    private final String version;
+
+    public Daemon(ManagerConfig config, String version) {
+        this.config = config;
+        this.version = version;
+    }
+
+    /** Logback reads these when the first logger is made, so they are set before anything logs. */
+    public static void configureLogging(boolean verbose) {
+        boolean journal = System.getenv("JOURNAL_STREAM") != null; // journald stamps time itself
+        System.setProperty("manageprocs.logpattern", (journal ? "" : "%d{yyyy-MM-dd HH:mm:ss.SSS} ")
+                + "%-5level %msg%n");
+        System.setProperty("manageprocs.loglevel", verbose ? "DEBUG" : "INFO");
+    }
+
+    /** Runs until SIGTERM/SIGINT; returns the exit code (0 clean, 1 could not start). */
+    public int run() throws InterruptedException {
+        Logger log = LoggerFactory.getLogger("dev.manageprocs.daemon");
+        boolean system = config.mode() == Layout.Mode.SYSTEM;
+        try {
+            createDir(config.rundir(), system ? "rwxr-xr-x" : "rwx------");
+        } catch (IOException e) {
+            log.error("cannot create the runtime directory {}: {}; check its parent's permissions",
+                    config.rundir(), e.getMessage());
+            return 1;
+        }
+        Reactor reactor = new Reactor("manage-procs-loop");
+        Manager manager = new Manager(config, reactor, Hostname.current());
+        ControlServer server = new ControlServer(config.controlSocket(), system ? 0660 : 0600,
+                system ? Optional.of(config.controlGroup()) : Optional.empty(),
+                new Authorizer(LibC.geteuid(), config.controlGroup()), new ManagerCommands(manager));
+        try {
+            server.start(); // first: a second manager must refuse before it touches any unit's files
+        } catch (IOException e) {
+            log.error("{}", e.getMessage());
+            reactor.close();
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofVirtual().start(() -> {
+            try {
+                manager.reload(false, "SIGHUP");
+            } catch (RuntimeException e) {
+                log.error("reload on SIGHUP failed: {}", e.toString());
+            }
+        }));
+        log.info("manage-procs {} manager started (pid {}), control socket {}, units from {}",
+                version, ProcessHandle.current().pid(), config.controlSocket(), config.unitDirs());
+        manager.loadAll();
+        stop.await();
+        log.info("stopping: stopping every unit");
+        server.close();
+        manager.shutdown();
+        reactor.close();
+        log.info("manager stopped");
+        return 0;
+    }
+
+    private static void createDir(Path dir, String mode) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
+        }
+    }
+}
