@@ -15,29 +15,29 @@ public final class UnitToml {
     public static String render(Unit u) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(u.file()).append('\n');
-        u.description().ifPresent(d -> line(b, "description", str(d)));
-        u.host().ifPresent(h -> line(b, "host", str(h)));
+        u.description().ifPresent(d -> line(b, "description", quote(d)));
+        u.host().ifPresent(h -> line(b, "host", quote(h)));
 
         ProcessSpec p = u.process();
         b.append("\n[process]\n");
         line(b, "command", array(p.command()));
-        line(b, "chdir", str(p.chdir().toString()));
+        line(b, "chdir", quote(p.chdir().toString()));
         line(b, "env", inlineTable(p.env()));
-        p.envFile().ifPresent(f -> line(b, "env_file", str(f.toString())));
-        p.user().ifPresent(x -> line(b, "user", str(x)));
-        p.group().ifPresent(x -> line(b, "group", str(x)));
-        p.umask().ifPresent(m -> line(b, "umask", str(String.format("%04o", m))));
-        p.coreSize().ifPresent(c -> line(b, "core_size", c.unlimited() ? str("unlimited") : str(Sizes.format(c.bytes()))));
-        line(b, "stop_signal", str(p.stopSignal().name()));
-        line(b, "stop_timeout", str(Durations.format(p.stopTimeout())));
-        line(b, "kill_signal", str(p.killSignal().name()));
+        p.envFile().ifPresent(f -> line(b, "env_file", quote(f.toString())));
+        p.user().ifPresent(x -> line(b, "user", quote(x)));
+        p.group().ifPresent(x -> line(b, "group", quote(x)));
+        p.umask().ifPresent(m -> line(b, "umask", quote(String.format("%04o", m))));
+        p.coreSize().ifPresent(c -> line(b, "core_size", c.unlimited() ? quote("unlimited") : quote(Sizes.format(c.bytes()))));
+        line(b, "stop_signal", quote(p.stopSignal().name()));
+        line(b, "stop_timeout", quote(Durations.format(p.stopTimeout())));
+        line(b, "kill_signal", quote(p.killSignal().name()));
 
         RestartSpec r = u.restart();
         b.append("\n[restart]\n");
-        line(b, "mode", str(r.mode().key()));
-        line(b, "holdoff", str(Durations.format(r.holdoff())));
+        line(b, "mode", quote(r.mode().key()));
+        line(b, "holdoff", quote(Durations.format(r.holdoff())));
         line(b, "max_restarts", Integer.toString(r.maxRestarts()));
-        line(b, "window", str(Durations.format(r.window())));
+        line(b, "window", quote(Durations.format(r.window())));
         line(b, "autostart", Boolean.toString(r.autostart()));
 
         ConsoleSpec c = u.console();
@@ -46,23 +46,23 @@ public final class UnitToml {
         line(b, "log_listen", array(c.logListen().stream().map(Endpoint::spec).toList()));
         line(b, "allow_remote", Boolean.toString(c.allowRemote()));
         KeyBindings k = c.keys();
-        line(b, "keys", "{ kill = " + str(k.kill().spec()) + ", toggle = " + str(k.toggle().spec())
-                + ", restart = " + str(k.restart().spec()) + ", quit = " + str(k.quit().spec())
-                + ", logout = " + str(k.logout().spec()) + " }");
-        line(b, "ignore", str(c.ignore().chars().mapToObj(ch -> new KeySpec(ch).spec()).collect(Collectors.joining())));
-        line(b, "history", str(Sizes.format(c.historyBytes())));
+        line(b, "keys", "{ kill = " + quote(k.kill().spec()) + ", toggle = " + quote(k.toggle().spec())
+                + ", restart = " + quote(k.restart().spec()) + ", quit = " + quote(k.quit().spec())
+                + ", logout = " + quote(k.logout().spec()) + " }");
+        line(b, "ignore", quote(c.ignore().chars().mapToObj(ch -> new KeySpec(ch).spec()).collect(Collectors.joining())));
+        line(b, "history", quote(Sizes.format(c.historyBytes())));
         line(b, "banner", Boolean.toString(c.banner()));
 
         LogSpec l = u.log();
         b.append("\n[log]\n");
-        line(b, "file", str(switch (l.file()) {
+        line(b, "file", quote(switch (l.file()) {
             case LogSpec.LogTarget.Default d -> "default";
             case LogSpec.LogTarget.None n -> "";
             case LogSpec.LogTarget.File f -> f.path().toString();
         }));
         line(b, "timestamp", Boolean.toString(l.timestamp()));
-        line(b, "timestamp_format", str(l.timestampFormat().pattern()));
-        line(b, "max_size", str(Sizes.format(l.maxSize())));
+        line(b, "timestamp_format", quote(l.timestampFormat().pattern()));
+        line(b, "max_size", quote(Sizes.format(l.maxSize())));
         line(b, "keep", Integer.toString(l.keep()));
         return b.toString();
     }
@@ -72,7 +72,7 @@ public final class UnitToml {
     }
 
     private static String array(List<String> items) {
-        return items.stream().map(UnitToml::str).collect(Collectors.joining(", ", "[", "]"));
+        return items.stream().map(UnitToml::quote).collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static String inlineTable(Map<String, String> map) {
@@ -80,11 +80,11 @@ public final class UnitToml {
             return "{}";
         }
         return map.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + " = " + str(e.getValue())).collect(Collectors.joining(", ", "{ ", " }"));
+                .map(e -> e.getKey() + " = " + quote(e.getValue())).collect(Collectors.joining(", ", "{ ", " }"));
     }
 
     /** A TOML basic string: quotes, backslashes and control characters escaped. */
-    static String str(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
@@ -94,6 +94,8 @@ public final class UnitToml {
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 default -> {
                     if (ch < 0x20 || ch == 0x7f) {
                         b.append(String.format("\\u%04X", (int) ch));
