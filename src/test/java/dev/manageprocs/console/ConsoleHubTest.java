@@ -1,5 +1,6 @@
 package dev.manageprocs.console;
 
+import dev.manageprocs.testing.Eventually;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,7 +122,7 @@ class ConsoleHubTest {
             int aBefore = a.text().length();
             int bBefore = b.text().length();
             a.send("version\r");
-            Await.until(() -> f.target.inputSize() == 8, () -> "input to reach the child");
+            Eventually.until(() -> f.target.inputSize() == 8, () -> "input to reach the child");
             assertEquals("version\r", new String(f.target.input(), StandardCharsets.ISO_8859_1));
             for (TestClient c : List.of(a, b, log)) {
                 c.awaitText("version\r");
@@ -141,7 +142,7 @@ class ConsoleHubTest {
             TestClient ctl = f.controlClient();
             log.send("dbl\r\u0018\u0014\u0012\u0011\u0004");
             ctl.send("x");
-            Await.until(() -> f.target.inputSize() == 1, () -> "the control client's input");
+            Eventually.until(() -> f.target.inputSize() == 1, () -> "the control client's input");
             assertEquals("x", new String(f.target.input(), StandardCharsets.ISO_8859_1));
             assertEquals(0, f.target.kills.get() + f.target.toggles.get() + f.target.restarts.get() + f.target.quits.get());
             assertFalse(log.closedByServer());
@@ -157,7 +158,7 @@ class ConsoleHubTest {
             TestClient a = f.controlClient();
             TestClient b = f.controlClient();
             a.send("a\u0018b\u0014c\u0012d\u0011e");
-            Await.until(() -> f.target.inputSize() == 5, () -> "the non-key input");
+            Eventually.until(() -> f.target.inputSize() == 5, () -> "the non-key input");
             assertEquals("abcde", new String(f.target.input(), StandardCharsets.ISO_8859_1));
             assertEquals(List.of(1, 1, 1, 1), List.of(f.target.kills.get(), f.target.toggles.get(),
                     f.target.restarts.get(), f.target.quits.get()));
@@ -173,7 +174,7 @@ class ConsoleHubTest {
         try (HubFixture f = HubFixture.tcp(dir, false)) {
             TestClient a = f.controlClient();
             a.send("a\u0003b\u001dc");
-            Await.until(() -> f.target.inputSize() == 3, () -> "input");
+            Eventually.until(() -> f.target.inputSize() == 3, () -> "input");
             assertEquals("abc", new String(f.target.input(), StandardCharsets.ISO_8859_1));
         }
     }
@@ -185,7 +186,7 @@ class ConsoleHubTest {
             TestClient b = f.controlClient();
             a.send("hi\u0004more");
             a.awaitClosedByServer();
-            Await.until(() -> f.clientCount() == 1, () -> "one client left");
+            Eventually.until(() -> f.clientCount() == 1, () -> "one client left");
             assertEquals("hi", new String(f.target.input(), StandardCharsets.ISO_8859_1));
             f.target.push("still here\r\n");
             b.awaitText("still here\r\n");
@@ -200,8 +201,8 @@ class ConsoleHubTest {
             // what Linux telnet answers procServ's negotiation with: DO ECHO, DO SGA, WILL LINEMODE, SB LINEMODE SLC … SE
             a.send(bytes(0xff, 0xfd, 1, 0xff, 0xfd, 3, 0xff, 0xfb, 34, 0xff, 0xfa, 34, 3, 1, 0, 0, 3, 0x62, 0xff, 0xf0,
                     0xff, 0xfd, 31, 'a'));
-            Await.until(() -> f.target.inputSize() == 1, () -> "the data byte after the negotiation");
-            Await.until(() -> a.bytes().length >= before + 6, () -> "the answers");
+            Eventually.until(() -> f.target.inputSize() == 1, () -> "the data byte after the negotiation");
+            Eventually.until(() -> a.bytes().length >= before + 6, () -> "the answers");
             // DO SGA is granted, DO NAWS refused; DO ECHO and WILL LINEMODE confirm our requests: no answer
             byte[] replies = java.util.Arrays.copyOfRange(a.bytes(), before, a.bytes().length);
             assertArrayEquals(bytes(0xff, 0xfb, 3, 0xff, 0xfc, 31), replies);
@@ -211,7 +212,7 @@ class ConsoleHubTest {
                     bytes(0xff, '\r'), bytes(0, 'd'))) {
                 int expected = f.target.inputSize() + dataBytesIn(piece);
                 a.send(piece);
-                Await.until(() -> f.target.inputSize() >= expected, () -> "piece to arrive");
+                Eventually.until(() -> f.target.inputSize() >= expected, () -> "piece to arrive");
             }
             assertArrayEquals(bytes('a', 'b', 'c', 0xff, '\r', 'd'), f.target.input());
         }

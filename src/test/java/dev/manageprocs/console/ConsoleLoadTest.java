@@ -1,5 +1,6 @@
 package dev.manageprocs.console;
 
+import dev.manageprocs.testing.Eventually;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class ConsoleLoadTest {
         try (HubFixture f = new HubFixture(HubFixture.spec(List.of(HubFixture.ANY_PORT), List.of(), 0, false), dir, false)) {
             TestClient stalled = f.track(TestClient.connect(f.control(), 4096, false));
             TestClient fast = f.track(TestClient.connect(f.control()));
-            Await.until(() -> f.clientCount() == 2, () -> "both clients");
+            Eventually.until(() -> f.clientCount() == 2, () -> "both clients");
             byte[] data = new byte[total];
             for (int i = 0; i < total; i++) {
                 data[i] = (byte) (i % 251); // never 0xFF, so the wire bytes are the data bytes
@@ -41,13 +42,13 @@ class ConsoleLoadTest {
             for (int off = 0; off < total; off += chunk) {
                 long pushed = off;
                 // a child producing as fast as the fast client reads (what a pty would allow it)
-                Await.until(() -> fast.count() >= NEGOTIATION.length + pushed - window, () -> "the fast client to keep up");
+                Eventually.until(() -> fast.count() >= NEGOTIATION.length + pushed - window, () -> "the fast client to keep up");
                 f.target.push(Arrays.copyOfRange(data, off, off + chunk));
                 if ((off / chunk) % 64 == 0) {
                     maxBuffered = Math.max(maxBuffered, f.reactor.call(f.hub::bufferedBytes));
                 }
             }
-            Await.until(() -> fast.count() == NEGOTIATION.length + total, () -> "every byte at the fast client, got "
+            Eventually.until(() -> fast.count() == NEGOTIATION.length + total, () -> "every byte at the fast client, got "
                     + fast.count());
             byte[] got = fast.bytes();
             assertArrayEquals(NEGOTIATION, Arrays.copyOf(got, NEGOTIATION.length));
@@ -93,12 +94,12 @@ class ConsoleLoadTest {
             for (TestClient c : clients) {
                 c.send("k");
             }
-            Await.until(() -> f.target.inputSize() == 150, () -> "one byte from each control client, got "
+            Eventually.until(() -> f.target.inputSize() == 150, () -> "one byte from each control client, got "
                     + f.target.inputSize());
             for (TestClient c : clients) {
                 c.close();
             }
-            Await.until(() -> f.clientCount() == 0, () -> "every client gone");
+            Eventually.until(() -> f.clientCount() == 0, () -> "every client gone");
         }
     }
 
@@ -158,7 +159,7 @@ class ConsoleLoadTest {
                 off += n;
             }
             byte[] want = expected.toByteArray();
-            Await.until(() -> f.target.inputSize() >= want.length
+            Eventually.until(() -> f.target.inputSize() >= want.length
                     && f.target.kills.get() + f.target.toggles.get() + f.target.restarts.get() + f.target.quits.get()
                     == pressed[0] + pressed[1] + pressed[2] + pressed[3],
                     () -> "all input: " + f.target.inputSize() + " of " + want.length);

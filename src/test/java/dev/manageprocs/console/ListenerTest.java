@@ -1,5 +1,6 @@
 package dev.manageprocs.console;
 
+import dev.manageprocs.testing.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,7 +71,7 @@ class ListenerTest {
             assertTrue(f.control().matches("tcp:\\[::1]:\\d+"), f.control());
             TestClient c = f.controlClient();
             c.send("\u0012");
-            Await.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
+            Eventually.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
             assertTrue(f.target.whos().get(0).matches("tcp:\\[::1]:\\d+"), f.target.whos().toString());
         }
     }
@@ -193,9 +194,9 @@ class ListenerTest {
             assertEquals("unix:@" + name, f.control());
             TestClient c = f.controlClient();
             c.send("x");
-            Await.until(() -> f.target.inputSize() == 1, () -> "input over the abstract socket");
+            Eventually.until(() -> f.target.inputSize() == 1, () -> "input over the abstract socket");
             c.send("\u0018");
-            Await.until(() -> f.target.kills.get() == 1, () -> "the kill key");
+            Eventually.until(() -> f.target.kills.get() == 1, () -> "the kill key");
             assertEquals(List.of("unix:@" + name + " uid 0 (root)"), f.target.whos());
         }
     }
@@ -205,7 +206,7 @@ class ListenerTest {
         try (HubFixture f = hub(List.of(tcp(0)), List.of())) {
             TestClient c = f.controlClient();
             c.send("\u0012");
-            Await.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
+            Eventually.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
             assertTrue(f.target.whos().get(0).matches("tcp:127\\.0\\.0\\.1:\\d+"), f.target.whos().toString());
         }
     }

@@ -1,5 +1,6 @@
 package dev.manageprocs.console;
 
+import dev.manageprocs.testing.Eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -76,11 +77,11 @@ class RealClientsTest {
             Process p = new ProcessBuilder("socat", "-", "TCP:" + f.control().substring(4)).start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Thread reader = Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), out));
-            Await.until(() -> text(out).contains("(plus you)"), () -> "the banner in: " + text(out));
+            Eventually.until(() -> text(out).contains("(plus you)"), () -> "the banner in: " + text(out));
             OutputStream in = p.getOutputStream();
             in.write("hello\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            Await.until(() -> text(out).contains("plus you)\r\n\u00ff\u00fb\u0001\u00ff\u00fd\"hello\n"),
+            Eventually.until(() -> text(out).contains("plus you)\r\n\u00ff\u00fb\u0001\u00ff\u00fd\"hello\n"),
                     () -> "the echo in: " + TestClient.printable(text(out)));
             in.write(4);
             in.flush();

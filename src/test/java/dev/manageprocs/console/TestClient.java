@@ -1,5 +1,6 @@
 package dev.manageprocs.console;
 
+import dev.manageprocs.testing.Eventually;
 import com.sun.jna.Memory;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.posix.Sockets;
@@ -127,11 +128,11 @@ final class TestClient implements AutoCloseable {
     }
 
     void awaitText(String expected) {
-        Await.until(() -> text().contains(expected), () -> "\"" + expected + "\" in: " + printable(text()));
+        Eventually.until(() -> text().contains(expected), () -> "\"" + expected + "\" in: " + printable(text()));
     }
 
     void awaitClosedByServer() {
-        Await.until(() -> eof, () -> "the server to close the connection; received: " + printable(text()));
+        Eventually.until(() -> eof, () -> "the server to close the connection; received: " + printable(text()));
     }
 
     static String printable(String s) {
