@@ -1,9 +1,9 @@
 package dev.manageprocs.console;
 
 import dev.manageprocs.testing.Eventually;
+import dev.manageprocs.testing.Tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,18 +21,9 @@ class RealClientsTest {
     @TempDir
     Path dir;
 
-    private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void linuxTelnetSeesTheBannerTypesInCharacterModeAndLogsOut() throws Exception {
-        assumeTrue(onPath("telnet") && onPath("expect"), "telnet and expect are not installed (apt-get install telnet expect)");
+        Tools.require("telnet", "expect");
         try (HubFixture f = HubFixture.tcp(dir, true)) {
             String port = f.control().substring(f.control().lastIndexOf(':') + 1);
             Path script = dir.resolve("session.exp");
@@ -72,7 +63,7 @@ class RealClientsTest {
 
     @Test
     void socatIsARawClientThatWorksToo() throws Exception {
-        assumeTrue(onPath("socat"), "socat is not installed (apt-get install socat)");
+        Tools.require("socat");
         try (HubFixture f = HubFixture.tcp(dir, true)) {
             Process p = new ProcessBuilder("socat", "-", "TCP:" + f.control().substring(4)).start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
