@@ -1,11 +1,14 @@
 # Sourced by bin/manage-procs, bin/build and bin/test: finds a Java >= 21.
-# Order: $JAVA_HOME, `java` on PATH, then every JDK/JRE under /usr/lib/jvm (newest first).
-# Sets MP_JAVA_HOME or prints one sentence on what to install and exits 2.
+# Order: $JAVA_HOME, `java` on PATH, then the newest JDK/JRE under /usr/lib/jvm.
+# Sets MP_JAVA_HOME and MP_JAVA_MAJOR, or prints one sentence on what to install and exits 2.
+# Bash builtins only on the usual path: the launcher runs before every CLI command.
 
-mp_java_major() { # $1 = java home; prints its feature version, reading the release file when there is one
-  local home=$1 v
+mp_java_major() { # $1 = java home; prints its feature version ("" when unknown)
+  local home=$1 line v=
   if [ -r "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9.]*\).*/\1/p' "$home/release")
+    while IFS= read -r line; do
+      case $line in JAVA_VERSION=*) v=${line#JAVA_VERSION=}; v=${v//\"/}; break ;; esac
+    done < "$home/release"
   fi
   if [ -z "$v" ] && [ -x "$home/bin/java" ]; then
     v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9.]*\).*/\1/p' | head -n 1)
@@ -14,26 +17,32 @@ mp_java_major() { # $1 = java home; prints its feature version, reading the rele
   echo "${v%%.*}"
 }
 
+mp_usable() { # $1 = java home, $2 = "jdk" when javac is needed; sets MP_JAVA_MAJOR
+  [ -x "$1/bin/java" ] || return 1
+  [ "$2" = jdk ] && [ ! -x "$1/bin/javac" ] && return 1
+  MP_JAVA_MAJOR=$(mp_java_major "$1")
+  [ -n "$MP_JAVA_MAJOR" ] && [ "$MP_JAVA_MAJOR" -ge "$MP_MIN_JAVA" ] 2>/dev/null
+}
+
 mp_find_java() { # $1 = minimum feature version, $2 = "jdk" when javac is needed too
-  local min=$1 need=$2 cand home major
-  local -a cands=()
-  [ -n "${JAVA_HOME:-}" ] && cands+=("$JAVA_HOME")
+  MP_MIN_JAVA=$1
+  local need=$2 cand best= best_major=0
+  if [ -n "${JAVA_HOME:-}" ] && mp_usable "$JAVA_HOME" "$need"; then MP_JAVA_HOME=$JAVA_HOME; return 0; fi
   if cand=$(command -v java 2>/dev/null); then
-    cand=$(readlink -f "$cand") && cands+=("${cand%/bin/java}")
+    [ -L "$cand" ] && cand=$(readlink -f "$cand")
+    cand=${cand%/bin/java}
+    if mp_usable "$cand" "$need"; then MP_JAVA_HOME=$cand; return 0; fi
   fi
-  for cand in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do cands+=("${cand%/}"); done
-  for home in "${cands[@]}"; do
-    [ -x "$home/bin/java" ] || continue
-    [ "$need" = jdk ] && [ ! -x "$home/bin/javac" ] && continue
-    major=$(mp_java_major "$home")
-    if [ -n "$major" ] && [ "$major" -ge "$min" ] 2>/dev/null; then
-      MP_JAVA_HOME=$home
-      MP_JAVA_MAJOR=$major
-      return 0
+  for cand in /usr/lib/jvm/*/; do
+    cand=${cand%/}
+    [ -L "$cand" ] && continue # Debian's alias links name the same JDKs again
+    if mp_usable "$cand" "$need" && [ "$MP_JAVA_MAJOR" -gt "$best_major" ]; then
+      best=$cand best_major=$MP_JAVA_MAJOR
     fi
   done
+  if [ -n "$best" ]; then MP_JAVA_HOME=$best MP_JAVA_MAJOR=$best_major; return 0; fi
   local what="Java runtime"; [ "$need" = jdk ] && what="JDK"
-  echo "manage-procs: no $what >= $min found (looked at \$JAVA_HOME, java on PATH and /usr/lib/jvm); install one, e.g. 'apt-get install openjdk-21-jdk-headless' on Debian/Ubuntu or 'dnf install java-21-openjdk-devel' on RHEL, or set JAVA_HOME." >&2
+  echo "manage-procs: no $what >= $MP_MIN_JAVA found (looked at \$JAVA_HOME, java on PATH and /usr/lib/jvm); install one, e.g. 'apt-get install openjdk-21-jdk-headless' on Debian/Ubuntu or 'dnf install java-21-openjdk-devel' on RHEL, or set JAVA_HOME." >&2
   exit 2
 }
 

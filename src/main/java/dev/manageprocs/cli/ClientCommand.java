@@ -5,6 +5,7 @@ import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.SocketPath;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,12 +37,7 @@ abstract class ClientCommand implements Callable<Integer> {
         if (g.user && g.system) {
             throw usage("--user and --system exclude each other; give one of them");
         }
-        try {
-            SocketPath socket = SocketPath.resolve(g.user, g.system, Optional.ofNullable(g.config));
-            return new ControlClient(socket).send(request);
-        } catch (SocketPath.Unresolvable e) {
-            return Response.error(Response.FAILED, e.getMessage());
-        }
+        return ControlClient.call(g.user, g.system, Optional.ofNullable(g.config), request);
     }
 
     int print(Response response) {

@@ -2,6 +2,9 @@ package dev.manageprocs.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import dev.manageprocs.control.ControlClient;
+import dev.manageprocs.control.Response;
+import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +31,19 @@ public final class Main {
 
     /** Runs one command line; returns the exit code (separate from main() so tests can call it). */
     public static int run(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println("manage-procs " + version()); // the same line picocli prints, without its start-up
+            return 0;
+        }
+        Optional<FastPath.Call> fast = FastPath.parse(args);
+        if (fast.isPresent()) {
+            FastPath.Call c = fast.get();
+            Response r = ControlClient.call(c.user(), c.system(), Optional.empty(), c.request());
+            System.out.print(r.out());
+            System.out.flush();
+            System.err.print(r.err());
+            return r.exitCode();
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("manage-procs: " + ex.getMessage());

@@ -1,5 +1,6 @@
 package dev.manageprocs.control;
 
+import java.util.Optional;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,6 +23,15 @@ public final class ControlClient {
 
     public ControlClient(SocketPath socket) {
         this.socket = socket;
+    }
+
+    /** Finds the manager's socket for the mode (and --config), sends the request, returns the reply or why there is none. */
+    public static Response call(boolean user, boolean system, Optional<Path> config, Request request) {
+        try {
+            return new ControlClient(SocketPath.resolve(user, system, config)).send(request);
+        } catch (SocketPath.Unresolvable e) {
+            return Response.error(Response.FAILED, e.getMessage());
+        }
     }
 
     public Response send(Request request) {

@@ -119,8 +119,13 @@ final class Netstrings {
         /** A non-negative decimal count or number, at most {@code max}. */
         int nextInt(int max) throws ProtocolException {
             String text = nextString();
-            if (text.isEmpty() || text.length() > MAX_DIGITS || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (text.isEmpty() || text.length() > MAX_DIGITS) {
                 throw malformed();
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                    throw malformed();
+                }
             }
             int n = Integer.parseInt(text);
             if (n > max) {

@@ -29,17 +29,20 @@ public final class WireFormat {
         Netstrings.put(body, VERSION);
         Netstrings.put(body, request.verb());
         Netstrings.put(body, Integer.toString(request.args().size()));
-        request.args().forEach(a -> Netstrings.put(body, a));
+        // plain loops, no lambdas: this runs in every CLI call, where each first lambda costs start-up time
+        for (String a : request.args()) {
+            Netstrings.put(body, a);
+        }
         Netstrings.put(body, Integer.toString(request.options().size()));
-        request.options().forEach((k, v) -> {
-            Netstrings.put(body, k);
-            Netstrings.put(body, v);
-        });
+        for (Map.Entry<String, String> o : request.options().entrySet()) {
+            Netstrings.put(body, o.getKey());
+            Netstrings.put(body, o.getValue());
+        }
         Netstrings.put(body, Integer.toString(request.files().size()));
-        request.files().forEach((name, content) -> {
-            Netstrings.put(body, name);
-            Netstrings.put(body, content);
-        });
+        for (Map.Entry<String, byte[]> f : request.files().entrySet()) {
+            Netstrings.put(body, f.getKey());
+            Netstrings.put(body, f.getValue());
+        }
         return Netstrings.frame(body);
     }
 

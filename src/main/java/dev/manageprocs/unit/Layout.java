@@ -30,8 +30,8 @@ public record Layout(Mode mode, Path configFile, Path unitDir, Path rundir, Path
     public static Layout user(Map<String, String> env, Path home, long uid) {
         Path config = xdg(env, "XDG_CONFIG_HOME").orElse(home.resolve(".config")).resolve("manage-procs");
         Path state = xdg(env, "XDG_STATE_HOME").orElse(home.resolve(".local/state")).resolve("manage-procs");
-        Path run = xdg(env, "XDG_RUNTIME_DIR").map(d -> d.resolve("manage-procs"))
-                .orElse(Path.of("/tmp/manage-procs-" + uid));
+        Optional<Path> runtime = xdg(env, "XDG_RUNTIME_DIR"); // no lambda: the CLI's start-up path
+        Path run = runtime.isPresent() ? runtime.get().resolve("manage-procs") : Path.of("/tmp/manage-procs-" + uid);
         return new Layout(Mode.USER, config.resolve("manager.toml"), config.resolve("units"), run, state.resolve("log"));
     }
 

@@ -1,0 +1,8 @@
+# Sourced by bin/manage-procs and bin/build: the JVM options of each kind of run, in one place
+# (a class-data archive is only used when it was dumped with the same options).
+# Native access (JNA) is granted by the jar manifest (Enable-Native-Access), not a flag: the flag
+# would differ from the JDK base archive and disable class-data sharing.
+# JVM messages go to stderr: stdout is the command's output (status --json is read by scripts).
+MP_COMMON_OPTS=(-XX:+UseSerialGC -Xss512k -Xlog:all=warning:stderr)
+MP_DAEMON_OPTS=("${MP_COMMON_OPTS[@]}" -XX:MaxRAMPercentage=25)   # runs for months: full JIT
+MP_CLIENT_OPTS=("${MP_COMMON_OPTS[@]}" -XX:TieredStopAtLevel=1 -XX:-UsePerfData)  # short runs: start fast

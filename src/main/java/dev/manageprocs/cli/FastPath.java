@@ -1,0 +1,66 @@
+package dev.manageprocs.cli;
+
+import dev.manageprocs.control.Request;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The everyday commands (status, list, show, start, stop, restart) without picocli: building its model
+ * of every command costs about 150 ms per run, most of a {@code status} call. Only plain spellings are
+ * taken here; anything else (other options, help, usage errors) goes through picocli, which builds the
+ * same Request for the same words (FastPathTest holds the two to that).
+ */
+final class FastPath {
+    /** A command line this path handles: the mode flags and the request. */
+    record Call(boolean user, boolean system, Request request) {
+    }
+
+    private static final Set<String> PATTERN_VERBS = Set.of("start", "stop", "restart");
+
+    private FastPath() {
+    }
+
+    static Optional<Call> parse(String[] args) {
+        boolean user = false;
+        boolean system = false;
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-"); i++) {
+            switch (args[i]) {
+                case "--user" -> user = true;
+                case "--system" -> system = true;
+                default -> {
+                    return Optional.empty();
+                }
+            }
+        }
+        if (i >= args.length || user && system) {
+            return Optional.empty();
+        }
+        String verb = args[i];
+        List<String> words = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (i++; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                words.add(a);
+            } else if (a.equals("--json") && (verb.equals("status") || verb.equals("list"))
+                    || a.equals("--all") && (verb.equals("list") || PATTERN_VERBS.contains(verb))) {
+                options.put(a.substring(2), "true");
+            } else {
+                return Optional.empty();
+            }
+        }
+        boolean ok = switch (verb) {
+            case "status" -> true;
+            case "list" -> words.isEmpty();
+            case "show" -> words.size() == 1 && options.isEmpty();
+            case "start", "stop", "restart" -> options.containsKey("all") == words.isEmpty();
+            default -> false;
+        };
+        return ok ? Optional.of(new Call(user, system, new Request(verb, words, options, Map.of()))) : Optional.empty();
+    }
+}
