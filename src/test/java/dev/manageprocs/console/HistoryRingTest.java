@@ -46,4 +46,41 @@ class HistoryRingTest {
         append(r, "abcdefgh");
         assertEquals("efgh", snapshot(r));
     }
+
+    @Test
+    void memoryGrowsWithWhatWasWrittenNotWithTheCapacity() {
+        HistoryRing r = new HistoryRing(64 * 1024);
+        assertEquals(0, r.allocated(), "nothing before the first output");
+        append(r, "@@@ The PID of new child \"ioc1\" is: 4242\n");
+        assertEquals(4096, r.allocated());
+        append(r, "x".repeat(5000));
+        assertEquals(8192, r.allocated());
+        append(r, "y".repeat(100_000));
+        assertEquals(64 * 1024, r.allocated(), "never more than the capacity");
+    }
+
+    @Test
+    void agreesWithKeepingTheLastBytesOfEverything() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            int capacity = 1 + random.nextInt(20_000);
+            HistoryRing r = new HistoryRing(capacity);
+            StringBuilder all = new StringBuilder();
+            for (int i = 0; i < 30; i++) {
+                int len = random.nextInt(random.nextBoolean() ? 50 : 9000);
+                StringBuilder chunk = new StringBuilder();
+                for (int j = 0; j < len; j++) {
+                    chunk.append(random.nextInt(40) == 0 ? '\n' : (char) ('a' + random.nextInt(26)));
+                }
+                append(r, chunk.toString());
+                all.append(chunk);
+                String kept = all.length() <= capacity ? all.toString() : all.substring(all.length() - capacity);
+                if (all.length() > capacity) {
+                    int nl = kept.indexOf('\n');
+                    kept = nl >= 0 && nl < kept.length() - 1 ? kept.substring(nl + 1) : kept;
+                }
+                assertEquals(kept, snapshot(r), "capacity " + capacity + ", after " + all.length() + " bytes");
+            }
+        }
+    }
 }
