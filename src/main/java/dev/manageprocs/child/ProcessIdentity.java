@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -31,5 +33,27 @@ public final class ProcessIdentity {
         }
         String[] rest = new String(stat, end + 2, stat.length - end - 2, StandardCharsets.US_ASCII).trim().split(" ");
         return OptionalLong.of(Long.parseLong(rest[START_TIME_FIELD - 3]));
+    }
+
+    /** USER_HZ: the kernel reports /proc times in 1/100 s on every Linux architecture we run on. */
+    private static final int TICKS_PER_SECOND = 100;
+
+    /** When the process started, from its start time and the boot time in /proc/stat; empty when gone. */
+    public static Optional<Instant> startedAt(int pid) {
+        OptionalLong ticks = startTime(pid);
+        if (ticks.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("btime ")) {
+                    long boot = Long.parseLong(line.substring(6).trim());
+                    return Optional.of(Instant.ofEpochSecond(boot).plusMillis(ticks.getAsLong() * 1000 / TICKS_PER_SECOND));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no boot time: the start cannot be placed in time, so it cannot be trusted either
+        }
+        return Optional.empty();
     }
 }

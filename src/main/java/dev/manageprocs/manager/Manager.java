@@ -69,6 +69,7 @@ public final class Manager {
     /** Scans the unit directories, loads every unit and starts the autostart ones (all at once). */
     public void loadAll() {
         UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
+        stopOrphans(scan);
         List<Unit> started = reactor.call(() -> {
             List<Skipped> problems = new ArrayList<>(scan.skipped());
             List<Unit> toStart = new ArrayList<>();
@@ -83,6 +84,24 @@ public final class Manager {
         });
         skipped().forEach(s -> log.warn("{} not loaded: {}", s.file(), s.why()));
         log.info("{} units loaded, {} started, {} skipped", count(), started.size(), skipped().size());
+    }
+
+    /** Stops, all at once, the children a crashed manager left running (see {@link Orphans}). */
+    private void stopOrphans(UnitScan scan) {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ParseResult.Ok ok : scan.units()) {
+            Unit u = ok.unit();
+            Orphans.find(config.rundir().resolve(u.name())).ifPresent(pid -> stoppers.add(Thread.ofPlatform()
+                    .name("orphan-" + u.name()).start(() -> Orphans.stop(u.name(), pid, u.process()))));
+        }
+        for (Thread t : stoppers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

@@ -119,6 +119,12 @@ public final class ManagerProcess implements AutoCloseable {
         return daemon.exitValue();
     }
 
+    /** SIGKILL: the manager dies without cleaning up, as in a crash. */
+    public void crash() throws InterruptedException {
+        daemon.destroyForcibly();
+        assertTrue(daemon.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the manager survived SIGKILL");
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (daemon.isAlive()) {
