@@ -217,26 +217,28 @@ public final class Manager {
     }
 
     /**
-     * Installs a unit added by a client: it was validated and written to the unit dir already;
-     * loads it (replacing a loaded unit of that name when {@code replace}), starts it when asked or
-     * when it autostarts. Loop thread; the future fails with a one-sentence reason.
+     * Loads units a client adds, all or none: when one clashes with a loaded unit or cannot bind its
+     * console, the ones loaded so far are unloaded again and the reason is thrown (one sentence).
+     * Nothing is started here. Loop thread.
      */
-    CompletableFuture<UnitStatus> add(ParseResult.Ok ok, boolean startNow, String who) {
-        LoadedUnit old = units.get(ok.unit().name());
-        CompletableFuture<?> gone = old == null ? CompletableFuture.completedFuture(null) : drop(old, who + " (add --force)");
-        return gone.thenApply(v -> {
-            List<Skipped> problems = new ArrayList<>();
-            List<ParseResult.Ok> accepted = acceptable(List.of(ok), problems);
-            Optional<LoadedUnit> lu = accepted.isEmpty() ? Optional.empty() : load(ok, problems);
-            if (lu.isEmpty()) {
-                throw new IllegalArgumentException(problems.isEmpty() ? "the unit could not be loaded"
-                        : problems.get(0).why());
+    List<LoadedUnit> loadNew(List<ParseResult.Ok> batch, String who) {
+        List<Skipped> problems = new ArrayList<>();
+        List<ParseResult.Ok> accepted = acceptable(batch, problems);
+        List<LoadedUnit> loaded = new ArrayList<>();
+        if (problems.isEmpty()) {
+            for (ParseResult.Ok ok : accepted) {
+                Optional<LoadedUnit> lu = load(ok, problems);
+                if (lu.isEmpty()) {
+                    break;
+                }
+                loaded.add(lu.get());
             }
-            if (startNow || ok.unit().restart().autostart()) {
-                lu.get().supervisor.start(who + " (add)");
-            }
-            return lu.get().supervisor.status();
-        });
+        }
+        if (!problems.isEmpty()) {
+            loaded.forEach(lu -> drop(lu, who + " (add failed)"));
+            throw new IllegalArgumentException(problems.get(0).why());
+        }
+        return loaded;
     }
 
     /** Stops and unloads a unit (its file stays); loop thread. */

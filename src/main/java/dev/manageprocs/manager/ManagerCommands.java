@@ -331,48 +331,80 @@ public final class ManagerCommands implements ControlHandler {
             return new Response(Response.FAILED, "", String.join("\n", errors) + "\nmanage-procs: nothing was added\n");
         }
         audit.info("add {} requested by {}", String.join(" ", names), who);
-        try {
-            Files.createDirectories(unitDir);
-            for (var w : toWrite.entrySet()) {
-                Path tmp = Files.createTempFile(unitDir, ".add-", ".tmp");
-                Files.writeString(tmp, w.getValue());
-                Files.move(tmp, w.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            return Response.error(Response.FAILED, "cannot write into the unit directory " + unitDir + " ("
-                    + e.getMessage() + "); check its permissions");
+        List<ParseResult.Ok> installed = new ArrayList<>();
+        for (var w : toWrite.entrySet()) {
+            installed.add((ParseResult.Ok) UnitParser.parse(w.getKey(), w.getValue(), manager.config().defaults()));
         }
-        // loaded units that were replaced (--force) only show as changed; new ones load now
+        // all or nothing: bind every new unit's console first, then write every file, then start
+        Map<String, LoadedUnit> existing = new LinkedHashMap<>();
+        List<LoadedUnit> fresh;
+        try {
+            fresh = manager.reactor().call(() -> {
+                List<ParseResult.Ok> toLoad = new ArrayList<>();
+                for (ParseResult.Ok ok : installed) {
+                    manager.get(ok.unit().name()).ifPresentOrElse(lu -> existing.put(ok.unit().name(), lu),
+                            () -> toLoad.add(ok));
+                }
+                return manager.loadNew(toLoad, who);
+            });
+        } catch (IllegalArgumentException e) {
+            return Response.error(Response.FAILED, e.getMessage() + "; nothing was added");
+        }
+        try {
+            writeAll(unitDir, toWrite);
+        } catch (IOException e) {
+            manager.reactor().call(() -> fresh.stream().map(lu -> manager.drop(lu, who + " (add failed)")).toList());
+            return Response.error(Response.FAILED, "cannot write into the unit directory " + unitDir + " ("
+                    + e.getMessage() + "); check its permissions; nothing was added");
+        }
         StringBuilder out = new StringBuilder();
-        StringBuilder err = new StringBuilder();
-        for (Path target : toWrite.keySet()) {
-            ParseResult.Ok ok = (ParseResult.Ok) UnitParser.parse(target, toWrite.get(target), manager.config().defaults());
+        for (ParseResult.Ok ok : installed) {
             String name = ok.unit().name();
-            Optional<LoadedUnit> existing = manager.reactor().call(() -> manager.get(name));
-            if (existing.isPresent()) {
-                manager.reactor().call(() -> {
-                    existing.get().sawOnDisk(ok);
-                    return null;
-                });
-                CompletableFuture<UnitStatus> started = request.flag("now")
-                        ? manager.reactor().call(() -> manager.restart(existing.get(), who + " (add --now)")) : null;
-                out.append(name).append(": replaced ").append(target)
-                        .append(started != null ? ", restarted (" + started.join().state() + ")\n" : ", changed (restart to apply)\n");
+            LoadedUnit old = existing.get(name);
+            if (old == null) {
                 continue;
             }
-            try {
-                UnitStatus s = manager.reactor().call(() -> manager.add(ok, request.flag("now"), who)).join();
-                out.append(name).append(": added ").append(target).append(" (").append(s.state()).append(")\n");
-            } catch (java.util.concurrent.CompletionException e) {
-                err.append("manage-procs: ").append(e.getCause().getMessage()).append('\n');
-                try {
-                    Files.deleteIfExists(target);
-                } catch (IOException ignored) {
-                    // the message above already tells what went wrong; a leftover file is reported at reload
+            // a loaded unit whose file was replaced (--force) only shows as changed, unless --now
+            manager.reactor().call(() -> {
+                old.sawOnDisk(ok);
+                return null;
+            });
+            String what = "changed (restart to apply)";
+            if (request.flag("now")) {
+                what = "restarted (" + manager.reactor().call(() -> manager.restart(old, who + " (add --now)")).join().state() + ")";
+            }
+            out.append(name).append(": replaced ").append(ok.unit().file()).append(", ").append(what).append('\n');
+        }
+        for (LoadedUnit lu : fresh) {
+            UnitStatus s = manager.reactor().call(() -> {
+                if (request.flag("now") || lu.unit().restart().autostart()) {
+                    lu.supervisor.start(who + " (add)");
                 }
+                return lu.supervisor.status();
+            });
+            out.append(lu.name()).append(": added ").append(lu.unit().file()).append(" (").append(s.state()).append(")\n");
+        }
+        return Response.ok(out.toString());
+    }
+
+    /** Every file to a temporary name first, then renames: a failed write leaves the unit dir as it was. */
+    private static void writeAll(Path unitDir, Map<Path, String> files) throws IOException {
+        Files.createDirectories(unitDir);
+        Map<Path, Path> temps = new LinkedHashMap<>();
+        try {
+            for (var f : files.entrySet()) {
+                Path tmp = Files.createTempFile(unitDir, ".add-", ".tmp");
+                temps.put(tmp, f.getKey());
+                Files.writeString(tmp, f.getValue());
+            }
+            for (var t : temps.entrySet()) {
+                Files.move(t.getKey(), t.getValue(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            for (Path tmp : temps.keySet()) {
+                Files.deleteIfExists(tmp);
             }
         }
-        return new Response(err.isEmpty() ? Response.OK : Response.FAILED, out.toString(), err.toString());
     }
 
     /** Two parses of one text that differ only in where the file is: relative paths did not matter. */

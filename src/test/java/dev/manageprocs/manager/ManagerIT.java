@@ -127,6 +127,26 @@ class ManagerIT {
     }
 
     @Test
+    void addIsAllOrNothingWhenAConsoleCannotListen() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path first = Files.writeString(src.resolve("first.toml"), sleeper(true));
+            Path second = Files.writeString(src.resolve("second.toml"), sleeper(true)
+                    + "[console]\nlisten = [\"tcp:127.0.0.1:" + taken.getLocalPort() + "\"]\n");
+            try (var m = new ManagerProcess(tmp.resolve("m"))) {
+                Result r = m.cli("add", first.toString(), second.toString());
+                assertEquals(1, r.exit(), r::toString);
+                assertTrue(r.err().contains("cannot listen on tcp:127.0.0.1:" + taken.getLocalPort() + " for unit second"), r::toString);
+                assertTrue(r.err().contains("nothing was added"), r::toString);
+                assertFalse(Files.exists(m.unitDir.resolve("first.toml")), "no file of the batch is installed");
+                assertFalse(Files.exists(m.unitDir.resolve("second.toml")));
+                assertEquals(4, m.cli("status", "first").exit(), "no unit of the batch is loaded");
+                assertFalse(Files.exists(m.runDir.resolve("first/control")), "and its console is gone again");
+            }
+        }
+    }
+
+    @Test
     void reloadAddsRemovesAndOnlyReportsChangedUnits() throws Exception {
         try (var m = new ManagerProcess(tmp.resolve("m"))) {
             m.writeUnit("keep", sleeper(true));
