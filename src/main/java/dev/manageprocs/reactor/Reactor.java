@@ -62,7 +62,10 @@ public final class Reactor implements Executor, AutoCloseable {
     private final int wakeFd;
     private final Thread thread;
     private final Memory events = Epoll.events(MAX_EVENTS);
+    /** The loop reads the eventfd counter into this; only the loop thread touches it. */
     private final Memory wakeBuf = new Memory(8);
+    /** Any thread writes this constant 1 to wake the loop; never modified, so sharing it is safe. */
+    private final Memory one = new Memory(8);
     private final Memory ctlEvent = Epoll.events(1);
     // token (never reused) -> registration, so a late event for a closed and reused fd is ignored
     private final Map<Long, Registration> byToken = new HashMap<>();
@@ -82,6 +85,7 @@ public final class Reactor implements Executor, AutoCloseable {
         if (wakeFd < 0) {
             throw new IllegalStateException("eventfd failed: " + LibC.lastError());
         }
+        one.setLong(0, 1);
         ctl(Epoll.EPOLL_CTL_ADD, wakeFd, Epoll.EPOLLIN, WAKEUP_TOKEN);
         thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
         thread.start();
@@ -98,8 +102,7 @@ public final class Reactor implements Executor, AutoCloseable {
             posted.add(task);
         }
         if (!inLoop()) {
-            wakeBuf.setLong(0, 1);
-            LibC.write(wakeFd, wakeBuf, 8);
+            LibC.write(wakeFd, one, 8);
         }
     }
 
