@@ -140,6 +140,7 @@ final class UnitReader {
         all.addAll(logListen);
         checkRemote(all, allowRemote);
         checkDistinct(listen, logListen);
+        checkKeysNotIgnored(keys, ignore);
         return new ConsoleSpec(listen.stream().map(Bound::endpoint).toList(),
                 logListen.stream().map(Bound::endpoint).toList(), allowRemote, keys, ignore, history, banner);
     }
@@ -482,6 +483,24 @@ final class UnitReader {
     }
 
     /** Of two keys in conflict, the one to point at: the more specific layer's, else the later one; built-ins never. */
+    /**
+     * A kill, toggle, restart or quit key that is also in {@code ignore} reads as a mistake: the key
+     * would act, yet the file says to drop that byte. The logout key is exempt: DESIGN's own defaults
+     * bind ^D to logout and list it in ignore, meaning "^D never reaches the child".
+     */
+    private void checkKeysNotIgnored(KeyBindings keys, String ignore) {
+        KeySpec[] acting = {keys.kill(), keys.toggle(), keys.restart(), keys.quit()};
+        for (int i = 0; i < acting.length; i++) {
+            if (acting[i].enabled() && ignore.indexOf((char) acting[i].code()) >= 0) {
+                String key = "console.keys." + KEY_NAMES.get(i);
+                String ignoreSpec = ignore.chars().mapToObj(c -> new KeySpec(c).spec()).reduce("", String::concat);
+                problemAt(blame(key, "console.ignore"), nameOf(key) + " = \"" + acting[i].spec()
+                        + "\" is also in ignore = \"" + ignoreSpec + "\", so that byte would both act and be dropped;"
+                        + " remove it from ignore or choose another key");
+            }
+        }
+    }
+
     private String blame(String a, String b) {
         Found fa = found.get(a);
         Found fb = found.get(b);
