@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The manager process from start to exit: runtime directory, control socket, units, then waits for
- * SIGTERM/SIGINT (stop everything, exit 0) and handles SIGHUP (reload).
+ * SIGTERM/SIGINT (stop everything, exit 0) and handles SIGHUP (reload). Under systemd (Type=notify)
+ * it reports READY=1 once the autostart units are started, RELOADING=1/READY=1 around a SIGHUP
+ * reload and STOPPING=1 at shutdown.
  */
 public final class Daemon {
     private final ManagerConfig config;
@@ -47,6 +49,7 @@ public final class Daemon {
                     config.rundir(), e.getMessage());
             return 1;
         }
+        SystemdNotifier systemd = SystemdNotifier.from(System.getenv());
         Reactor reactor = new Reactor("manage-procs-loop");
         Manager manager = new Manager(config, reactor, Hostname.current());
         ControlServer server = new ControlServer(config.controlSocket(), system ? 0660 : 0600,
@@ -59,20 +62,26 @@ public final class Daemon {
             reactor.close();
             return 1;
         }
+        String running = "running; control socket " + config.controlSocket();
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> Thread.ofVirtual().start(() -> {
+            systemd.reloading();
             try {
                 manager.reload(false, "SIGHUP");
             } catch (RuntimeException e) {
                 log.error("reload on SIGHUP failed: {}", e.toString());
+            } finally {
+                systemd.ready(running);
             }
         }));
         log.info("manage-procs {} manager started (pid {}), control socket {}, units from {}",
                 version, ProcessHandle.current().pid(), config.controlSocket(), config.unitDirs());
         manager.loadAll();
+        systemd.ready(running);
         stop.await();
+        systemd.stopping();
         log.info("stopping: stopping every unit");
         server.close();
         manager.shutdown();

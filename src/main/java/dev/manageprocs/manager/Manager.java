@@ -45,7 +45,7 @@ public final class Manager {
     private final String hostname;
     private final LoopBuffers buffers = new LoopBuffers();
     private final int pid = (int) ProcessHandle.current().pid();
-    private final Map<String, String> env = System.getenv();
+    private final Map<String, String> env = SystemdNotifier.forChildren(System.getenv());
     private final ZoneId zone = ZoneId.systemDefault();
     // loop thread only
     private final Map<String, LoadedUnit> units = new TreeMap<>();
@@ -320,6 +320,19 @@ public final class Manager {
         LoadedUnit lu = new LoadedUnit(ok, supervisor, console);
         units.put(unit.name(), lu);
         return Optional.of(lu);
+    }
+
+    /**
+     * Every unit closes its console log and opens the path again: logrotate's postrotate, after it
+     * renamed the files. Returns how many units there are.
+     */
+    public int reopenLogs(String who) {
+        int n = reactor.call(() -> {
+            units.values().forEach(lu -> lu.supervisor.reopenLog());
+            return units.size();
+        });
+        log.info("console logs of {} units reopened, requested by {}", n, who);
+        return n;
     }
 
     /**

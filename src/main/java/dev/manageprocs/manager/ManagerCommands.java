@@ -61,6 +61,7 @@ public final class ManagerCommands implements ControlHandler {
             case "remove" -> remove(request, who);
             case "reload" -> reload(request, who);
             case "write-procs-cf" -> procsCf();
+            case "reopen-logs" -> Response.ok("reopened the console logs of " + manager.reopenLogs(who) + " units\n");
             default -> Response.error(Response.USAGE, "unknown request '" + request.verb()
                     + "'; this manager speaks control protocol 1 (is the client newer than the manager?)");
         };

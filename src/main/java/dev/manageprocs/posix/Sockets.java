@@ -26,6 +26,7 @@ public final class Sockets {
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
@@ -69,6 +70,9 @@ public final class Sockets {
     public static native long send(int fd, Pointer buf, long len, int flags);
 
     public static native long recv(int fd, Pointer buf, long len, int flags);
+
+    /** One datagram to an address, on an unconnected SOCK_DGRAM socket. */
+    public static native long sendto(int fd, Pointer buf, long len, int flags, Pointer addr, int addrLen);
 
     /** A socket address ready to hand to bind/connect. */
     public record Address(int family, Memory memory, int length) {

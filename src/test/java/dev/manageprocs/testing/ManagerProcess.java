@@ -36,6 +36,11 @@ public final class ManagerProcess implements AutoCloseable {
 
     /** Starts a manager whose unit dir is {@code root/config/manage-procs/units}. */
     public ManagerProcess(Path root) throws IOException {
+        this(root, Map.of());
+    }
+
+    /** The same with extra environment variables for the manager (NOTIFY_SOCKET, say). */
+    public ManagerProcess(Path root, Map<String, String> extraEnv) throws IOException {
         this.root = root;
         unitDir = Files.createDirectories(root.resolve("config/manage-procs/units"));
         runDir = root.resolve("run/manage-procs");
@@ -47,6 +52,7 @@ public final class ManagerProcess implements AutoCloseable {
                 .redirectOutput(managerLog.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         environment(pb.environment());
+        pb.environment().putAll(extraEnv);
         daemon = pb.start();
         Eventually.await("the manager to answer (log: " + managerLog + ")", WAIT,
                 () -> !daemon.isAlive() || Files.exists(runDir.resolve("control.sock")) && cli("status").exit() == 0);
