@@ -78,7 +78,8 @@ public final class LogTime {
                         .appendValue(ChronoField.SECOND_OF_MINUTE, 2);
                 case 's' -> b.appendValue(ChronoField.INSTANT_SECONDS);
                 case 'z' -> b.appendOffset("+HHMM", "+0000");
-                case 'Z' -> b.appendZoneText(TextStyle.SHORT);
+                // what the writer prints for %Z (the zone's name, "CET" also in summer): text to skip, not a zone
+                case 'Z' -> b.appendLiteral(zone.getDisplayName(TextStyle.SHORT, Locale.ROOT));
                 case '3' -> {
                     i++; // the 'N' of %3N
                     b.appendValue(ChronoField.MILLI_OF_SECOND, 3);

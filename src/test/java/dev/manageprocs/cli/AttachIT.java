@@ -34,6 +34,7 @@ class AttachIT {
             [process]
             command = ["sh"]
             env = { PS1 = "unit> " }
+            stop_signal = "SIGHUP"  # an interactive sh ignores SIGTERM
             [restart]
             holdoff = "0s"
             """;
