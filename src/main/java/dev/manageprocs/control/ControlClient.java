@@ -43,8 +43,12 @@ public final class ControlClient {
         } catch (SocketPath.Unresolvable e) {
             throw new CallFailed(Response.error(Response.FAILED, e.getMessage()));
         }
-        ControlClient client = new ControlClient(path);
-        SocketChannel channel = client.connect();
+        return new ControlClient(path).stream(request);
+    }
+
+    /** Connects and sends the request of a streaming verb; the stream is the caller's to read. */
+    public StreamCall stream(Request request) throws CallFailed {
+        SocketChannel channel = connect();
         try {
             ByteBuffer buf = ByteBuffer.wrap(WireFormat.encode(request));
             while (buf.hasRemaining()) {
@@ -53,7 +57,7 @@ public final class ControlClient {
         } catch (IOException e) {
             // a manager that refused early has its reply waiting: the stream's read gives it
         }
-        return new StreamCall(channel, path.path());
+        return new StreamCall(channel, socket.path());
     }
 
     public Response send(Request request) {

@@ -202,17 +202,15 @@ public final class ControlServer implements AutoCloseable {
     private void serve(SocketChannel ch) {
         try (ch) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 8192);
-            Response response = switch (admit(ch, in)) {
-                case Refused r -> r.response();
-                case Admitted a when handler.streams(a.request().verb()) -> {
-                    stream(a, ch, in);
-                    yield null;
-                }
-                case Admitted a -> handle(a);
-            };
-            if (response == null) {
+            Intake intake = admit(ch, in);
+            if (intake instanceof Admitted a && handler.streams(a.request().verb())) {
+                stream(a, ch, in);
                 return;
             }
+            Response response = switch (intake) {
+                case Refused r -> r.response();
+                case Admitted a -> handle(a);
+            };
             ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), ioTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
             try {

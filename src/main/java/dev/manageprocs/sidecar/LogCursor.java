@@ -18,7 +18,8 @@ import java.util.Objects;
  * NAME.1, NAME.1 becomes NAME.2, ...), as {@code tail -F} does: the open file is read to its very end even
  * after it was renamed away, then reading goes on in the file that came after it (found by the open file's
  * new number, so a cursor that falls behind by several rotations still misses nothing that is kept), and
- * a file truncated in place (logrotate's copytruncate) is read again from its start.
+ * a file truncated in place (logrotate's copytruncate) is read again from its start once it is found
+ * shorter than what was read of it.
  *
  * <p>Lines are whole: bytes after the last '\n' wait until their line ends ({@link #rest()} gives them at
  * the end of a one-off read). One thread uses a cursor; it holds one open file and a bounded buffer.
