@@ -1,9 +1,10 @@
 package dev.manageprocs.cli;
 
+import dev.manageprocs.control.CallFailed;
 import dev.manageprocs.control.ControlClient;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
-import dev.manageprocs.control.SocketPath;
+import dev.manageprocs.control.StreamCall;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,11 +34,22 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     Response send(Request request) {
+        GlobalOptions g = global();
+        return ControlClient.call(g.user, g.system, Optional.ofNullable(g.config), request);
+    }
+
+    /** For the streaming verbs (attach, logs): the request is sent and the stream is the caller's to read. */
+    StreamCall openStream(Request request) throws CallFailed {
+        GlobalOptions g = global();
+        return ControlClient.openStream(g.user, g.system, Optional.ofNullable(g.config), request);
+    }
+
+    private GlobalOptions global() {
         GlobalOptions g = main.global;
         if (g.user && g.system) {
             throw usage("--user and --system exclude each other; give one of them");
         }
-        return ControlClient.call(g.user, g.system, Optional.ofNullable(g.config), request);
+        return g;
     }
 
     int print(Response response) {

@@ -119,6 +119,7 @@ final class Client {
         io.readNative.read(0, io.read, 0, (int) n);
         int data = decoder.decode(io.read, 0, (int) n);
         send(decoder.takeReplies());
+        decoder.takeWindowSize().ifPresent(w -> hub.clientResized(this, w.rows(), w.cols()));
         if (!closed && data > 0) {
             hub.clientInput(this, io.read, 0, data);
         }

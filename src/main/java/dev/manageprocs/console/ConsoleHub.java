@@ -203,6 +203,13 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
     }
 
+    /** A control client reported its window size (telnet NAWS): the child's terminal follows it. */
+    void clientResized(Client c, int rows, int cols) {
+        if (!c.readOnly() && !closed) {
+            target.resize(rows, cols);
+        }
+    }
+
     private void accepted(int fd, String who, boolean readOnly) {
         if (closed) {
             LibC.close(fd);

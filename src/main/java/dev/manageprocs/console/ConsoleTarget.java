@@ -31,6 +31,12 @@ public interface ConsoleTarget {
     /** The quit key: stop the unit when the child is down. */
     void quitKey(String who);
 
+    /**
+     * A control client's window size (telnet NAWS): the child's terminal takes it now and at later
+     * starts, so the most recent interactive client wins.
+     */
+    void resize(int rows, int cols);
+
     void addListener(OutputListener listener);
 
     void removeListener(OutputListener listener);

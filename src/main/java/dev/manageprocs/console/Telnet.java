@@ -5,7 +5,7 @@ package dev.manageprocs.console;
  * running it: IAC WILL ECHO, IAC DO LINEMODE (after the banner). Linux telnet then runs with
  * "LINEMODE, no line editing, no catching of signals": every key, ^C included, is sent at once.
  */
-final class Telnet {
+public final class Telnet {
     static final int IAC = 0xff;
     static final int DONT = 0xfe;
     static final int DO = 0xfd;
@@ -16,6 +16,7 @@ final class Telnet {
 
     static final int ECHO = 1;
     static final int SGA = 3;
+    static final int NAWS = 31;
     static final int LINEMODE = 34;
 
     /** Sent to every client on connect, exactly as procServ does. */
@@ -31,7 +32,7 @@ final class Telnet {
      * so a telnet client shows the byte instead of taking it for a command. Returns the escaped
      * length; {@code out} must hold 2 × len bytes.
      */
-    static int escape(byte[] in, int off, int len, byte[] out) {
+    public static int escape(byte[] in, int off, int len, byte[] out) {
         int n = 0;
         for (int i = off; i < off + len; i++) {
             out[n++] = in[i];
@@ -42,12 +43,27 @@ final class Telnet {
         return n;
     }
 
-    static boolean needsEscape(byte[] in, int off, int len) {
+    public static boolean needsEscape(byte[] in, int off, int len) {
         for (int i = off; i < off + len; i++) {
             if (in[i] == (byte) IAC) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** IAC SB NAWS WIDTH HEIGHT IAC SE (RFC 1073): tells the console this client's window size. */
+    public static byte[] naws(int rows, int cols) {
+        byte[] data = {(byte) (cols >> 8), (byte) cols, (byte) (rows >> 8), (byte) rows};
+        byte[] escaped = new byte[2 * data.length];
+        int n = escape(data, 0, data.length, escaped);
+        byte[] out = new byte[n + 5];
+        out[0] = (byte) IAC;
+        out[1] = (byte) SB;
+        out[2] = NAWS;
+        System.arraycopy(escaped, 0, out, 3, n);
+        out[n + 3] = (byte) IAC;
+        out[n + 4] = (byte) SE;
+        return out;
     }
 }

@@ -34,19 +34,40 @@ public final class ControlClient {
         }
     }
 
+    /** Opens a streaming call (attach, logs): connects and sends the request; the stream follows. */
+    public static StreamCall openStream(boolean user, boolean system, Optional<Path> config, Request request)
+            throws CallFailed {
+        SocketPath path;
+        try {
+            path = SocketPath.resolve(user, system, config);
+        } catch (SocketPath.Unresolvable e) {
+            throw new CallFailed(Response.error(Response.FAILED, e.getMessage()));
+        }
+        return new ControlClient(path).stream(request);
+    }
+
+    /** Connects and sends the request of a streaming verb; the stream is the caller's to read. */
+    public StreamCall stream(Request request) throws CallFailed {
+        SocketChannel channel = connect();
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(WireFormat.encode(request));
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (IOException e) {
+            // a manager that refused early has its reply waiting: the stream's read gives it
+        }
+        return new StreamCall(channel, socket.path());
+    }
+
     public Response send(Request request) {
         SocketChannel channel;
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (IOException e) {
-            return Response.error(Response.FAILED, "cannot create a unix socket: " + e.getMessage());
+            channel = connect();
+        } catch (CallFailed e) {
+            return e.response();
         }
         try (channel) {
-            try {
-                channel.connect(UnixDomainSocketAddress.of(socket.path()));
-            } catch (IOException e) {
-                return cannotConnect(e);
-            }
             sendAll(channel, WireFormat.encode(request));
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
             return WireFormat.readResponse(in);
@@ -58,6 +79,26 @@ public final class ControlClient {
                     + " (" + e.getMessage() + "); check its log");
         } catch (ProtocolException e) {
             return Response.error(Response.FAILED, e.getMessage());
+        }
+    }
+
+    private SocketChannel connect() throws CallFailed {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw new CallFailed(Response.error(Response.FAILED, "cannot create a unix socket: " + e.getMessage()));
+        }
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket.path()));
+            return channel;
+        } catch (IOException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the connection never existed
+            }
+            throw new CallFailed(cannotConnect(e));
         }
     }
 

@@ -35,10 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The manager's control socket: one virtual thread per connection, one request and one response each.
+ * The manager's control socket: one virtual thread per connection, one request and one reply each.
  * Bad requests (garbage, too big, cut short, or silent for too long) get an error reply (exit 2); peers that
  * may not act get a refusal (exit 1) and never reach the handler. The verb "ping" is answered here, for
- * anyone, with the manager's pid: a second manager uses it to name the first.
+ * anyone, with the manager's pid: a second manager uses it to name the first. Streaming verbs (attach,
+ * logs) keep their connection for as long as the stream lasts and have no reply deadline.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
@@ -200,7 +201,16 @@ public final class ControlServer implements AutoCloseable {
 
     private void serve(SocketChannel ch) {
         try (ch) {
-            Response response = respond(ch);
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 8192);
+            Intake intake = admit(ch, in);
+            if (intake instanceof Admitted a && handler.streams(a.request().verb())) {
+                stream(a, ch, in);
+                return;
+            }
+            Response response = switch (intake) {
+                case Refused r -> r.response();
+                case Admitted a -> handle(a);
+            };
             ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), ioTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
             try {
@@ -213,13 +223,23 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private Response respond(SocketChannel ch) {
+    /** The outcome of reading a request: an answer already (bad, ping, not allowed), or work for the handler. */
+    private sealed interface Intake permits Refused, Admitted {
+    }
+
+    private record Refused(Response response) implements Intake {
+    }
+
+    private record Admitted(Request request, Peer peer) implements Intake {
+    }
+
+    private Intake admit(SocketChannel ch, InputStream in) {
         Peer peer;
         try {
             peer = peerOf(ch);
         } catch (IOException e) {
             log.warn("control connection: cannot read the peer's credentials: {}", e.toString());
-            return Response.error(Response.FAILED, "the manager could not identify you (SO_PEERCRED failed)");
+            return new Refused(Response.error(Response.FAILED, "the manager could not identify you (SO_PEERCRED failed)"));
         }
         Request request;
         AtomicBoolean timedOut = new AtomicBoolean();
@@ -232,37 +252,54 @@ public final class ControlServer implements AutoCloseable {
             }
         }, ioTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 8192);
             request = WireFormat.readRequest(in);
         } catch (EOFException e) {
             String why = timedOut.get()
                     ? "no complete request arrived within " + timeoutText()
                     : "the request was cut short (" + e.getMessage() + ")";
             log.debug("control connection from {}: {}", peer.describe(), why);
-            return Response.error(Response.USAGE, why + "; send one whole request right after connecting");
+            return new Refused(Response.error(Response.USAGE, why + "; send one whole request right after connecting"));
         } catch (ProtocolException e) {
             log.debug("control connection from {}: {}", peer.describe(), e.getMessage());
-            return Response.error(Response.USAGE, e.getMessage());
+            return new Refused(Response.error(Response.USAGE, e.getMessage()));
         } catch (IOException e) {
-            return Response.error(Response.USAGE, "the request could not be read (" + e.getMessage() + ")");
+            return new Refused(Response.error(Response.USAGE, "the request could not be read (" + e.getMessage() + ")"));
         } finally {
             deadline.cancel(false);
         }
         if (request.verb().equals(PING)) {
-            return Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n");
+            return new Refused(Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n"));
         }
         Optional<String> refusal = authorizer.refusal(peer);
         if (refusal.isPresent()) {
             log.warn("refused '{}' from {}: not authorized", request.verb(), peer.describe());
-            return Response.error(Response.FAILED, refusal.get());
+            return new Refused(Response.error(Response.FAILED, refusal.get()));
         }
+        return new Admitted(request, peer);
+    }
+
+    private Response handle(Admitted a) {
         try {
-            return handler.handle(request, peer);
+            return handler.handle(a.request(), a.peer());
         } catch (RuntimeException e) {
-            log.error("control request '{}' from {} failed", request.verb(), peer.describe(), e);
-            return Response.error(Response.FAILED, "the manager failed on '" + request.verb() + "' ("
-                    + e + "); its log has the details");
+            return failed(a, e);
         }
+    }
+
+    /** A streaming verb: no reply deadline, the stream lasts as long as the handler says. */
+    private void stream(Admitted a, SocketChannel ch, InputStream in) throws IOException {
+        StreamSession session = new StreamSession(ch, in);
+        try {
+            handler.stream(a.request(), a.peer(), session);
+        } catch (RuntimeException e) {
+            session.finish(failed(a, e));
+        }
+    }
+
+    private static Response failed(Admitted a, RuntimeException e) {
+        log.error("control request '{}' from {} failed", a.request().verb(), a.peer().describe(), e);
+        return Response.error(Response.FAILED, "the manager failed on '" + a.request().verb() + "' ("
+                + e + "); its log has the details");
     }
 
     private String timeoutText() {

@@ -118,18 +118,22 @@ final class Netstrings {
 
         /** A non-negative decimal count or number, at most {@code max}. */
         int nextInt(int max) throws ProtocolException {
-            String text = nextString();
+            return decimal(nextString(), max, this);
+        }
+
+        /** A field already read as text, checked as {@link #nextInt} does. */
+        static int decimal(String text, int max, Fields from) throws ProtocolException {
             if (text.isEmpty() || text.length() > MAX_DIGITS) {
-                throw malformed();
+                throw from.malformed();
             }
             for (int i = 0; i < text.length(); i++) {
                 if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                    throw malformed();
+                    throw from.malformed();
                 }
             }
             int n = Integer.parseInt(text);
             if (n > max) {
-                throw malformed();
+                throw from.malformed();
             }
             return n;
         }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Control protocol version 1 (docs/control-protocol.md): one netstring frame per message whose payload is
- * a sequence of netstring fields, the first being the protocol version.
+ * a sequence of netstring fields, the first being the protocol version. A streaming reply (attach, logs)
+ * is any number of chunk frames followed by one ordinary response frame.
  */
 public final class WireFormat {
     public static final String VERSION = "1";
@@ -20,6 +21,8 @@ public final class WireFormat {
     static final int MAX_RESPONSE = 64 << 20;
     private static final int MAX_VERB = 64;
     private static final int MAX_COUNT = 100_000;
+    private static final String STDOUT = "stdout";
+    private static final String STDERR = "stderr";
 
     private WireFormat() {
     }
@@ -53,6 +56,36 @@ public final class WireFormat {
         Netstrings.put(body, response.out());
         Netstrings.put(body, response.err());
         return Netstrings.frame(body);
+    }
+
+    /** One chunk of a streaming reply: bytes for the client's stdout (or stderr), printed as they come. */
+    public static byte[] encodeChunk(boolean stderr, byte[] bytes, int off, int len) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(len + 24);
+        Netstrings.put(body, VERSION);
+        Netstrings.put(body, stderr ? STDERR : STDOUT);
+        Netstrings.put(body, java.util.Arrays.copyOfRange(bytes, off, off + len));
+        return Netstrings.frame(body);
+    }
+
+    /** Where the chunks of a streaming reply go, in order. */
+    public interface ChunkSink {
+        void chunk(boolean stderr, byte[] bytes) throws IOException;
+    }
+
+    /** Reads a streaming reply: each chunk goes to {@code sink}; returns the final response that ends it. */
+    public static Response readStream(InputStream in, ChunkSink sink) throws IOException, ProtocolException {
+        while (true) {
+            Netstrings.Fields f = new Netstrings.Fields(Netstrings.readFrame(in, MAX_RESPONSE, "reply"), "reply");
+            checkVersion(f.nextString());
+            String kind = f.nextString();
+            if (kind.equals(STDOUT) || kind.equals(STDERR)) {
+                byte[] bytes = f.next();
+                f.end();
+                sink.chunk(kind.equals(STDERR), bytes);
+            } else {
+                return finalResponse(kind, f);
+            }
+        }
     }
 
     /** Reads and checks one request: sizes first (before reading a too-big payload), then every field. */
@@ -96,13 +129,21 @@ public final class WireFormat {
 
     public static Response readResponse(InputStream in) throws IOException, ProtocolException {
         Netstrings.Fields f = new Netstrings.Fields(Netstrings.readFrame(in, MAX_RESPONSE, "reply"), "reply");
-        String version = f.nextString();
+        checkVersion(f.nextString());
+        return finalResponse(f.nextString(), f);
+    }
+
+    private static void checkVersion(String version) throws ProtocolException {
         if (!version.equals(VERSION)) {
             throw new ProtocolException("the manager speaks control protocol " + printable(version)
                     + " but this client speaks version " + VERSION
                     + "; use the manage-procs command installed with the running manager");
         }
-        int exitCode = f.nextInt(255);
+    }
+
+    /** The rest of a response frame whose exit-code field was {@code exitField}. */
+    private static Response finalResponse(String exitField, Netstrings.Fields f) throws ProtocolException {
+        int exitCode = Netstrings.Fields.decimal(exitField, 255, f);
         String out = f.nextString();
         String err = f.nextString();
         f.end();

@@ -50,6 +50,7 @@ public final class Manager {
     // loop thread only
     private final Map<String, LoadedUnit> units = new TreeMap<>();
     private List<Skipped> skipped = List.of();
+    private volatile boolean stopping;
 
     public Manager(ManagerConfig config, Reactor reactor, String hostname) {
         this.config = config;
@@ -282,15 +283,29 @@ public final class Manager {
         });
     }
 
-    /** Creates the unit's supervisor and console; empty (with the reason added to problems) when it cannot listen. */
-    private Optional<LoadedUnit> load(ParseResult.Ok ok, List<Skipped> problems) {
-        Unit unit = ok.unit();
-        Path runDir = config.rundir().resolve(unit.name());
-        Optional<Path> logFile = switch (unit.log().file()) {
+    /** Where the unit's console log goes; empty when it has none ({@code file = ""}). */
+    Optional<Path> logFile(Unit unit) {
+        return switch (unit.log().file()) {
             case LogSpec.LogTarget.Default d -> Optional.of(config.logdir().resolve(unit.name() + ".log"));
             case LogSpec.LogTarget.None n -> Optional.empty();
             case LogSpec.LogTarget.File f -> Optional.of(f.path());
         };
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    /** True once {@link #shutdown()} has begun: consoles closing then are not the units' own doing. */
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Creates the unit's supervisor and console; empty (with the reason added to problems) when it cannot listen. */
+    private Optional<LoadedUnit> load(ParseResult.Ok ok, List<Skipped> problems) {
+        Unit unit = ok.unit();
+        Path runDir = config.rundir().resolve(unit.name());
+        Optional<Path> logFile = logFile(unit);
         try {
             Files.createDirectories(runDir);
             if (logFile.isPresent() && unit.log().file() instanceof LogSpec.LogTarget.Default) {
@@ -340,6 +355,7 @@ public final class Manager {
      * consoles; waits at most the largest stop_timeout plus a margin.
      */
     public void shutdown() {
+        stopping = true;
         Duration wait = longestStopTimeout().plusSeconds(5);
         CompletableFuture<Void> all = reactor.call(() -> {
             List<CompletableFuture<UnitStatus>> stops = new ArrayList<>();

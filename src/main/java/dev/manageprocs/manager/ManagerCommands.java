@@ -8,6 +8,7 @@ import dev.manageprocs.control.Peer;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StatusReport;
+import dev.manageprocs.control.StreamSession;
 import dev.manageprocs.control.UnitRow;
 import dev.manageprocs.supervisor.State;
 import dev.manageprocs.supervisor.UnitStatus;
@@ -43,9 +44,27 @@ public final class ManagerCommands implements ControlHandler {
 
     private final Manager manager;
     private final StatusReport statusReport = new StatusReport();
+    private final ConsoleRelay relay;
+    private final LogStreams logs;
 
     public ManagerCommands(Manager manager) {
         this.manager = manager;
+        this.relay = new ConsoleRelay(manager);
+        this.logs = new LogStreams(manager);
+    }
+
+    @Override
+    public boolean streams(String verb) {
+        return verb.equals("attach") || verb.equals("logs");
+    }
+
+    @Override
+    public void stream(Request request, Peer peer, StreamSession session) throws IOException {
+        switch (request.verb()) {
+            case "attach" -> relay.attach(request, peer, session);
+            case "logs" -> logs.logs(request, session);
+            default -> session.finish(handle(request, peer));
+        }
     }
 
     @Override
@@ -414,7 +433,7 @@ public final class ManagerCommands implements ControlHandler {
                 && a.console().logListen().equals(b.console().logListen()) && a.log().equals(b.log());
     }
 
-    private static Response noSuchUnit(List<String> names) {
+    static Response noSuchUnit(List<String> names) {
         return Response.error(Response.NO_SUCH_UNIT, (names.size() == 1 ? "no unit matches '" + names.get(0) + "'"
                 : "no unit matches " + names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ")))
                 + "; 'manage-procs list --all' shows every unit the manager knows");

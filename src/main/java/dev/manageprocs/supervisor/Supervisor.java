@@ -165,6 +165,7 @@ public final class Supervisor implements ConsoleTarget {
     }
 
     /** The child's window size, now and for later starts (the most recent interactive attach wins). */
+    @Override
     public void resize(int newRows, int newCols) {
         rows = newRows;
         cols = newCols;

@@ -17,7 +17,7 @@ public final class Durations {
     }
 
     /** Parses the text form; the exception message completes "holdoff = "x" ..." for the user. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String t = text.strip();
         if (NUMBER.matcher(t).matches()) {
             return nanos(new BigDecimal(t).multiply(BigDecimal.valueOf(1_000_000_000L)));

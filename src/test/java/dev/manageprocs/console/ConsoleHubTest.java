@@ -114,6 +114,20 @@ class ConsoleHubTest {
     }
 
     @Test
+    void aControlClientsWindowSizeResizesTheChildAReadOnlyOnesDoesNot() throws Exception {
+        try (HubFixture f = HubFixture.tcp(dir, false)) {
+            TestClient log = f.logClient();
+            log.send(Telnet.naws(11, 22));
+            TestClient c = f.controlClient();
+            c.send(Telnet.naws(50, 132));
+            c.send("x");
+            Eventually.until(() -> f.target.inputSize() == 1, () -> "input after the window size");
+            assertEquals("50x132", f.target.windowSize, "the control client's size, not the read-only one's");
+            assertEquals("x", new String(f.target.input(), StandardCharsets.ISO_8859_1), "NAWS is not input");
+        }
+    }
+
+    @Test
     void inputGoesToTheChildAndOthersSeeItOnceThroughTheChildsEcho() throws Exception {
         try (HubFixture f = HubFixture.tcp(dir, true)) {
             TestClient a = f.controlClient();

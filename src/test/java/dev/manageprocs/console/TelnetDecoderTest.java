@@ -2,9 +2,11 @@ package dev.manageprocs.console;
 
 import static dev.manageprocs.console.ConsoleHubTest.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TelnetDecoderTest {
@@ -71,5 +73,31 @@ class TelnetDecoderTest {
     @Test
     void unknownOptionsAreRefused() {
         assertDecodes(bytes(0xff, 0xfd, 31, 0xff, 0xfb, 24, 'x'), bytes('x'), bytes(0xff, 0xfc, 31, 0xff, 0xfe, 24));
+    }
+
+    @Test
+    void aWindowSizeIsReportedEvenSplitAndWithAnEscaped255() {
+        // IAC SB NAWS 0 255(escaped) 0 40 IAC SE: 255 columns, 40 rows
+        byte[] naws = bytes('a', 0xff, 250, 31, 0, 0xff, 0xff, 0, 40, 0xff, 240, 'b');
+        for (int piece : new int[] {1, 2, 3, naws.length}) {
+            TelnetDecoder d = new TelnetDecoder();
+            assertArrayEquals(bytes('a', 'b'), decode(d, naws, piece, new ByteArrayOutputStream()));
+            assertEquals(Optional.of(new TelnetDecoder.WindowSize(40, 255)), d.takeWindowSize(), "pieces of " + piece);
+            assertEquals(Optional.empty(), d.takeWindowSize(), "taken once");
+        }
+        assertArrayEquals(Telnet.naws(40, 255), Arrays.copyOfRange(naws, 1, naws.length - 1), "what attach sends");
+    }
+
+    @Test
+    void zeroSizesAndOtherSubnegotiationsAreNoWindowSize() {
+        TelnetDecoder d = new TelnetDecoder();
+        decode(d, bytes(0xff, 250, 31, 0, 0, 0, 24, 0xff, 240, 0xff, 250, 24, 0, 'x', 0xff, 240), 1,
+                new ByteArrayOutputStream());
+        assertEquals(Optional.empty(), d.takeWindowSize());
+    }
+
+    @Test
+    void telnetOfferingNawsIsAccepted() {
+        assertDecodes(bytes(0xff, 0xfb, 31, 0xff, 0xfb, 31, 0xff, 0xfc, 31), bytes(), bytes(0xff, 0xfd, 31, 0xff, 0xfe, 31));
     }
 }

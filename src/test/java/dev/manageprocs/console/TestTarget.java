@@ -31,6 +31,8 @@ final class TestTarget implements ConsoleTarget {
     final AtomicInteger toggles = new AtomicInteger();
     final AtomicInteger restarts = new AtomicInteger();
     final AtomicInteger quits = new AtomicInteger();
+    /** The last window size a client reported: "ROWSxCOLS", or null. */
+    volatile String windowSize;
 
     TestTarget(Reactor reactor, ConsoleSpec spec, boolean echo) {
         this.reactor = reactor;
@@ -91,6 +93,11 @@ final class TestTarget implements ConsoleTarget {
     public void quitKey(String who) {
         record(who);
         quits.incrementAndGet();
+    }
+
+    @Override
+    public void resize(int rows, int cols) {
+        windowSize = rows + "x" + cols;
     }
 
     @Override

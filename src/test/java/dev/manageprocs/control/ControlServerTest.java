@@ -53,6 +53,60 @@ class ControlServerTest {
         return s;
     }
 
+    @Test
+    void aStreamingVerbGetsTheClientsBytesAndSendsChunksForAsLongAsItLasts() throws Exception {
+        Path socket = dir.resolve("control.sock");
+        ControlServer s = new ControlServer(socket, 0600, Optional.empty(), new Authorizer(0, "manage-procs"),
+                new ControlHandler() {
+                    @Override
+                    public Response handle(Request request, Peer peer) {
+                        return Response.ok("ordinary\n");
+                    }
+
+                    @Override
+                    public boolean streams(String verb) {
+                        return verb.equals("shout");
+                    }
+
+                    @Override
+                    public void stream(Request request, Peer peer, StreamSession session) throws IOException {
+                        session.err("started\n");
+                        byte[] buf = new byte[64];
+                        for (int n; (n = session.input().read(buf)) > 0; ) {
+                            String text = new String(buf, 0, n, StandardCharsets.UTF_8);
+                            byte[] loud = text.toUpperCase().getBytes(StandardCharsets.UTF_8);
+                            session.out(loud, 0, loud.length);
+                            if (text.contains("bye")) {
+                                session.finish(new Response(0, "", "done\n"));
+                                return;
+                            }
+                        }
+                    }
+                }, Duration.ofMillis(300));
+        servers.add(s);
+        s.start();
+        assertEquals(Response.ok("ordinary\n"), roundTrip(socket), "other verbs are unchanged");
+
+        StringBuilder seen = new StringBuilder();
+        try (StreamCall call = new ControlClient(new SocketPath(socket, false)).stream(Request.of("shout"))) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] hello = "hello ".getBytes(StandardCharsets.UTF_8);
+                    call.send(hello, 0, hello.length);
+                    Thread.sleep(500); // longer than the server's request deadline: streams have none
+                    byte[] bye = "bye".getBytes(StandardCharsets.UTF_8);
+                    call.send(bye, 0, bye.length);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Response end = call.read((err, bytes) -> seen.append(err ? "err:" : "").append(new String(bytes,
+                    StandardCharsets.UTF_8)));
+            assertEquals(new Response(0, "", "done\n"), end);
+        }
+        assertEquals("err:started\nHELLO BYE", seen.toString());
+    }
+
     private Response roundTrip(Path socket) {
         return new ControlClient(new SocketPath(socket, false)).send(Request.of("status", "ioc1", "ioc2"));
     }

@@ -61,4 +61,22 @@ class WireFormatTest {
         byte[] padded = (body.length() + ":" + body + ",").getBytes(StandardCharsets.US_ASCII);
         assertThrows(ProtocolException.class, () -> WireFormat.readRequest(new ByteArrayInputStream(padded)));
     }
+
+    @Test
+    void aStreamIsChunksThenTheFinalResponse() throws Exception {
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        byte[] binary = {'a', 0, (byte) 0xff, ',', '\n'};
+        wire.writeBytes(WireFormat.encodeChunk(false, binary, 0, binary.length));
+        wire.writeBytes(WireFormat.encodeChunk(true, "careful\n".getBytes(StandardCharsets.UTF_8), 0, 8));
+        wire.writeBytes(WireFormat.encode(Response.ok("@@@ detached from ioc1\n")));
+        assertEquals("21:1:1,6:stdout,5:a", new String(wire.toByteArray(), 0, 19, StandardCharsets.ISO_8859_1),
+                "the documented chunk encoding");
+        List<String> chunks = new java.util.ArrayList<>();
+        Response end = WireFormat.readStream(new ByteArrayInputStream(wire.toByteArray()),
+                (err, bytes) -> chunks.add((err ? "err:" : "out:") + new String(bytes, StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of("out:a\0\u00ff,\n", "err:careful\n"), chunks);
+        assertEquals(Response.ok("@@@ detached from ioc1\n"), end);
+        assertThrows(EOFException.class, () -> WireFormat.readStream(new ByteArrayInputStream(
+                WireFormat.encodeChunk(false, binary, 0, 1)), (err, bytes) -> { }), "a stream without its end");
+    }
 }

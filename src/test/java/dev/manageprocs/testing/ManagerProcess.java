@@ -63,6 +63,13 @@ public final class ManagerProcess implements AutoCloseable {
         return Path.of(System.getProperty("manageprocs.home", ".")).resolve("bin/manage-procs");
     }
 
+    /** The environment a CLI run against this manager needs (XDG directories, the jar under test). */
+    public Map<String, String> environment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        environment(env);
+        return env;
+    }
+
     private void environment(Map<String, String> env) {
         env.put("XDG_CONFIG_HOME", root.resolve("config").toString());
         env.put("XDG_STATE_HOME", root.resolve("state").toString());

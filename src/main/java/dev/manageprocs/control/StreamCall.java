@@ -1,0 +1,59 @@
+package dev.manageprocs.control;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * The client's side of a streaming verb (attach, logs): the request is sent, then the manager's chunks
+ * are read until its final response while the client may send raw input. Closing ends the stream; the
+ * client never half-closes, because the manager takes the end of its input for the client going away.
+ */
+public final class StreamCall implements AutoCloseable {
+    private final SocketChannel channel;
+    private final Path socket;
+
+    StreamCall(SocketChannel channel, Path socket) {
+        this.channel = channel;
+        this.socket = socket;
+    }
+
+    /** Raw bytes for the manager (attach: telnet-encoded console input). Safe from several threads. */
+    public synchronized void send(byte[] bytes, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes, off, len);
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+    }
+
+    /**
+     * Passes every chunk to the sink until the manager's final response, which is returned. A connection
+     * that ends without one comes back as exit 1 with a sentence; so does one closed by {@link #close()}.
+     */
+    public Response read(WireFormat.ChunkSink sink) {
+        try {
+            return WireFormat.readStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), sink);
+        } catch (EOFException e) {
+            return Response.error(Response.FAILED, "the manager on " + socket
+                    + " closed the connection (it stopped or crashed); check its log");
+        } catch (IOException e) {
+            return Response.error(Response.FAILED, "lost the connection to the manager on " + socket + " ("
+                    + e.getMessage() + ")");
+        } catch (ProtocolException e) {
+            return Response.error(Response.FAILED, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing left to say to a manager we are leaving
+        }
+    }
+}
