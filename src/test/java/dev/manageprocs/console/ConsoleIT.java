@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
+import dev.manageprocs.testing.TelnetScript;
 import dev.manageprocs.testing.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,7 +45,7 @@ class ConsoleIT {
         try (var m = new ManagerProcess(tmp.resolve("m"))) {
             m.writeUnit("shell", SHELL_UNIT);
             assertEquals(0, m.cli("reload").exit());
-            Path script = Files.writeString(tmp.resolve("session.exp"), """
+            Path script = Files.writeString(tmp.resolve("session.exp"), TelnetScript.CHARACTER_MODE + """
                     set timeout 10
                     proc step {what pattern} {
                         expect {
@@ -55,6 +56,7 @@ class ConsoleIT {
                     }
                     spawn telnet 127.0.0.1 %s
                     step "banner" {Welcome to procServ.*\\(plus you\\)}
+                    character_mode
                     send "echo hel''lo\\r"
                     step "the shell's answer" {\\nhello}
                     send "\\x18"

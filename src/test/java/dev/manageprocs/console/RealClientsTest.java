@@ -1,6 +1,7 @@
 package dev.manageprocs.console;
 
 import dev.manageprocs.testing.Eventually;
+import dev.manageprocs.testing.TelnetScript;
 import dev.manageprocs.testing.Tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,13 +28,14 @@ class RealClientsTest {
         try (HubFixture f = HubFixture.tcp(dir, true)) {
             String port = f.control().substring(f.control().lastIndexOf(':') + 1);
             Path script = dir.resolve("session.exp");
-            Files.writeString(script, """
+            Files.writeString(script, TelnetScript.CHARACTER_MODE + """
                     set timeout 10
                     spawn telnet 127.0.0.1 %s
                     expect {
                         "(plus you)" {}
                         timeout { puts "NO BANNER"; exit 2 }
                     }
+                    character_mode
                     send "x"
                     expect {
                         "x" {}
