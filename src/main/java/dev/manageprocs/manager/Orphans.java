@@ -1,6 +1,5 @@
 package dev.manageprocs.manager;
 
-import com.sun.jna.Memory;
 import dev.manageprocs.child.ProcessIdentity;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
@@ -77,27 +76,6 @@ final class Orphans {
 
     /** Waits on the pidfd (readable once the process is gone); true when it exited in time. */
     private static boolean exited(int pidfd, Duration timeout) {
-        if (pidfd < 0) {
-            return true; // already gone when we looked
-        }
-        int ep = Epoll.epoll_create1(Epoll.EPOLL_CLOEXEC);
-        try {
-            Memory ev = Epoll.events(1);
-            Epoll.setEvent(ev, 0, Epoll.EPOLLIN, 0);
-            Epoll.epoll_ctl(ep, Epoll.EPOLL_CTL_ADD, pidfd, ev);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
-                int n = Epoll.epoll_wait(ep, ev, 1, (int) left);
-                if (n > 0) {
-                    return true;
-                }
-                if (n == 0 || LibC.errno() != LibC.EINTR) {
-                    return false;
-                }
-            }
-        } finally {
-            LibC.close(ep);
-        }
+        return pidfd < 0 || Epoll.awaitReadable(pidfd, timeout); // no pidfd: it was already gone when we looked
     }
 }

@@ -56,4 +56,35 @@ public final class Epoll {
     public static long dataAt(Pointer p, int index) {
         return p.getLong((long) index * EVENT_SIZE + DATA_OFFSET);
     }
+
+    /**
+     * Blocks the calling thread until fd is readable (or hung up) or the timeout passes; true when
+     * readable. For one-off waits off the event loop (a pidfd at start-up, tests), not for the loop.
+     */
+    public static boolean awaitReadable(int fd, java.time.Duration timeout) {
+        int ep = epoll_create1(EPOLL_CLOEXEC);
+        if (ep < 0) {
+            throw new IllegalStateException("epoll_create1 failed: " + LibC.lastError());
+        }
+        try {
+            Memory ev = events(1);
+            setEvent(ev, 0, EPOLLIN, fd);
+            if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, ev) != 0) {
+                throw new IllegalStateException("epoll_ctl on fd " + fd + " failed: " + LibC.lastError());
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+                int n = epoll_wait(ep, ev, 1, (int) Math.min(left, Integer.MAX_VALUE));
+                if (n > 0) {
+                    return true;
+                }
+                if (n == 0 || LibC.errno() != LibC.EINTR) {
+                    return false;
+                }
+            }
+        } finally {
+            LibC.close(ep);
+        }
+    }
 }

@@ -18,26 +18,7 @@ final class Await {
 
     /** Waits until fd is ready (EPOLLIN or HUP/ERR) or the deadline passes; false on timeout. */
     static boolean ready(int fd, long deadlineNanos) {
-        int ep = Epoll.epoll_create1(Epoll.EPOLL_CLOEXEC);
-        try {
-            Memory ev = Epoll.events(1);
-            Epoll.setEvent(ev, 0, Epoll.EPOLLIN, fd);
-            if (Epoll.epoll_ctl(ep, Epoll.EPOLL_CTL_ADD, fd, ev) != 0) {
-                throw new IllegalStateException("epoll_ctl: " + LibC.lastError());
-            }
-            while (true) {
-                long left = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
-                int n = Epoll.epoll_wait(ep, ev, 1, (int) left);
-                if (n > 0) {
-                    return true;
-                }
-                if (n == 0 || LibC.errno() != LibC.EINTR) {
-                    return false;
-                }
-            }
-        } finally {
-            LibC.close(ep);
-        }
+        return Epoll.awaitReadable(fd, java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     }
 
     /** Reads the pty master until the text (with CR removed) satisfies done; fails with what came on timeout. */

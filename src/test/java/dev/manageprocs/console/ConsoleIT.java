@@ -3,13 +3,12 @@ package dev.manageprocs.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.manageprocs.testing.Captured;
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
 import dev.manageprocs.testing.TelnetScript;
 import dev.manageprocs.testing.Tools;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +73,7 @@ class ConsoleIT {
                     exit 0
                     """.formatted(tcpPort(m, "shell")));
             Process p = new ProcessBuilder("expect", script.toString()).redirectErrorStream(true).start();
-            String out = readAll(p.getInputStream());
+            String out = Captured.readAll(p.getInputStream());
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "expect did not finish");
             assertEquals(0, p.exitValue(), out);
             assertTrue(m.cli("status", "shell").out().contains("RUNNING"), "the unit runs after logout");
@@ -94,16 +93,15 @@ class ConsoleIT {
             Eventually.await("the unit's output in its log", ManagerProcess.WAIT, () -> logHas(m, "second line"));
             Path socket = m.runDir.resolve("talker/control");
             Process p = new ProcessBuilder("socat", "-", "UNIX-CONNECT:" + socket).start();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), out));
-            Eventually.until(() -> text(out).contains("end of replay"), () -> "the history replay in: " + text(out));
-            String replay = text(out);
+            Captured out = Captured.from(p.getInputStream());
+            Eventually.until(() -> out.text().contains("end of replay"), () -> "the history replay in: " + out.text());
+            String replay = out.text();
             assertTrue(replay.indexOf("first line") < replay.indexOf("second line")
                     && replay.indexOf("second line") < replay.indexOf("end of replay"), replay);
             OutputStream in = p.getOutputStream();
             in.write("ping-42\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            Eventually.until(() -> text(out).split("ping-42", -1).length >= 3, () -> "echo and cat's answer in: " + text(out));
+            Eventually.until(() -> out.text().split("ping-42", -1).length >= 3, () -> "echo and cat's answer in: " + out.text());
             in.write(4);
             in.flush();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "socat still connected after the logout key");
@@ -119,28 +117,6 @@ class ConsoleIT {
         }
     }
 
-    private static String text(ByteArrayOutputStream out) {
-        synchronized (out) {
-            return out.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buf = new byte[4096];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                synchronized (out) {
-                    out.write(buf, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the process went away: what we have is what it wrote
-        }
-    }
 
-    private static String readAll(InputStream in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copy(in, out);
-        return out.toString(StandardCharsets.ISO_8859_1);
-    }
 }

@@ -1,14 +1,12 @@
 package dev.manageprocs.console;
 
+import dev.manageprocs.testing.Captured;
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.TelnetScript;
 import dev.manageprocs.testing.Tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +51,7 @@ class RealClientsTest {
                     }
                     """.formatted(port));
             Process p = new ProcessBuilder("expect", script.toString()).redirectErrorStream(true).start();
-            String out = drain(p.getInputStream());
+            String out = Captured.readAll(p.getInputStream());
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "expect did not finish");
             assertEquals(0, p.exitValue(), out);
             // a single key went out on its own (character mode); Enter is CR NUL (NUL dropped) or CR LF,
@@ -68,44 +66,20 @@ class RealClientsTest {
         Tools.require("socat");
         try (HubFixture f = HubFixture.tcp(dir, true)) {
             Process p = new ProcessBuilder("socat", "-", "TCP:" + f.control().substring(4)).start();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Thread reader = Thread.ofPlatform().daemon().start(() -> copy(p.getInputStream(), out));
-            Eventually.until(() -> text(out).contains("(plus you)"), () -> "the banner in: " + text(out));
+            Captured out = Captured.from(p.getInputStream());
+            Eventually.until(() -> out.text().contains("(plus you)"), () -> "the banner in: " + out.text());
             OutputStream in = p.getOutputStream();
             in.write("hello\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            Eventually.until(() -> text(out).contains("plus you)\r\n\u00ff\u00fb\u0001\u00ff\u00fd\"hello\n"),
-                    () -> "the echo in: " + TestClient.printable(text(out)));
+            Eventually.until(() -> out.text().contains("plus you)\r\n\u00ff\u00fb\u0001\u00ff\u00fd\"hello\n"),
+                    () -> "the echo in: " + TestClient.printable(out.text()));
             in.write(4);
             in.flush();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "socat still connected after the logout key");
-            reader.join(5000);
             assertEquals("hello\n", new String(f.target.input(), StandardCharsets.ISO_8859_1));
         }
     }
 
-    private static String text(ByteArrayOutputStream out) {
-        synchronized (out) {
-            return out.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buf = new byte[4096];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                synchronized (out) {
-                    out.write(buf, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the process went away: what we have is what it wrote
-        }
-    }
 
-    private static String drain(InputStream in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copy(in, out);
-        return out.toString(StandardCharsets.ISO_8859_1);
-    }
 }
