@@ -8,6 +8,7 @@ import dev.manageprocs.testing.ManagerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,12 +80,14 @@ class ClientChurnIT {
                 }
             }
             int fdsDuring = ProcFs.fdCount(pid);
-            Eventually.until(Duration.ofSeconds(15), () -> fdCount(pid) == fdsBefore && threads(pid) <= threadsBefore,
+            Eventually.until(Duration.ofSeconds(15),
+                    () -> ProcFs.fdCount(pid) == fdsBefore && ProcFs.threadCount(pid) <= threadsBefore,
                     () -> "the manager's fds and threads to return to " + fdsBefore + " and " + threadsBefore + ", now "
-                            + fdCount(pid) + " and " + threads(pid) + "; fds now not there before: " + newFds(pid, fdListBefore));
+                            + ProcFs.fdCount(pid) + " and " + ProcFs.threadCount(pid) + "; fds now not there before: "
+                            + newFds(pid, fdListBefore));
             System.out.printf("ClientChurnIT: %d connections by %d clients in %d s; manager fds %d before, %d at the end "
                     + "of the churn, %d after; threads %d before, %d after; manager log %d lines%n", connections.get(), CLIENTS,
-                    CHURN.toSeconds(), fdsBefore, fdsDuring, fdCount(pid), threadsBefore, threads(pid),
+                    CHURN.toSeconds(), fdsBefore, fdsDuring, ProcFs.fdCount(pid), threadsBefore, ProcFs.threadCount(pid),
                     m.managerOutput().lines().count());
             assertTrue(connections.get() >= CLIENTS * 5, "too few connections to mean anything: " + connections);
 
@@ -145,12 +149,12 @@ class ClientChurnIT {
             try {
                 ch.connect(where);
                 return ch;
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 ch.close();
                 if (attempt == 100 || e.getMessage() == null || !e.getMessage().contains("temporarily unavailable")) {
                     throw e;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                LockSupport.parkNanos(1_000_000);
             }
         }
     }
@@ -160,29 +164,9 @@ class ClientChurnIT {
                 .map(l -> Integer.parseInt(l.substring("tcp:127.0.0.1:".length()))).findFirst().orElseThrow();
     }
 
-    private static int fdCount(long pid) {
-        try {
-            return ProcFs.fdCount(pid);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static int threads(long pid) {
-        try {
-            return ProcFs.threadCount(pid);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static List<String> newFds(long pid, List<String> before) {
-        try {
-            List<String> now = new ArrayList<>(ProcFs.fds(pid));
-            now.removeAll(before);
-            return now;
-        } catch (IOException e) {
-            return List.of(e.toString());
-        }
+        List<String> now = new ArrayList<>(ProcFs.fds(pid));
+        now.removeAll(before);
+        return now;
     }
 }

@@ -1,16 +1,20 @@
 package dev.manageprocs.faults;
 
+import dev.manageprocs.control.ProtocolException;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.WireFormat;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,8 +40,8 @@ final class ControlSocket {
     Response send(Request request) throws IOException {
         byte[] reply = sendRaw(WireFormat.encode(request));
         try {
-            return WireFormat.readResponse(new java.io.ByteArrayInputStream(reply));
-        } catch (dev.manageprocs.control.ProtocolException e) {
+            return WireFormat.readResponse(new ByteArrayInputStream(reply));
+        } catch (ProtocolException e) {
             throw new IOException("the manager's reply is not in the control format: " + e.getMessage(), e);
         }
     }
@@ -72,9 +76,9 @@ final class ControlSocket {
     Map<String, UnitState> units() {
         Response r;
         try {
-            r = send(new Request("status", java.util.List.of(), Map.of("json", "true"), Map.of()));
+            r = send(new Request("status", List.of(), Map.of("json", "true"), Map.of()));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         if (r.exitCode() != Response.OK) {
             throw new IllegalStateException("status failed: " + r);

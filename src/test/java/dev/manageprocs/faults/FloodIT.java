@@ -7,6 +7,7 @@ import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -141,7 +142,7 @@ class FloodIT {
                 tail = Arrays.copyOfRange(both, Math.max(0, both.length - buf.position() - END.length), both.length);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return all.toByteArray();
     }

@@ -1,6 +1,7 @@
 package dev.manageprocs.faults;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,21 +9,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What /proc says about a process: open fds, threads, memory, and who is still around. */
+/** What /proc says about a process: open fds, threads, and who is still around (unchecked: tests poll it). */
 final class ProcFs {
     private ProcFs() {
     }
 
-    static int fdCount(long pid) throws IOException {
+    static int fdCount(long pid) {
         return count(Path.of("/proc", Long.toString(pid), "fd"));
     }
 
-    static int threadCount(long pid) throws IOException {
+    static int threadCount(long pid) {
         return count(Path.of("/proc", Long.toString(pid), "task"));
     }
 
     /** One line per open fd: "fd -> target", to show what leaked. */
-    static List<String> fds(long pid) throws IOException {
+    static List<String> fds(long pid) {
         List<String> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
             for (Path fd : ds) {
@@ -32,12 +33,14 @@ final class ProcFs {
                     // closed while we looked
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out;
     }
 
     /** Pids of live (not zombie) processes whose environment holds {@code needle}, e.g. PROCSERV_INFO=PID=123; */
-    static List<Integer> withEnvironment(String needle) throws IOException {
+    static List<Integer> withEnvironment(String needle) {
         byte[] n = needle.getBytes(StandardCharsets.UTF_8);
         List<Integer> found = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
@@ -50,8 +53,28 @@ final class ProcFs {
                     // exited while we looked, or not ours to read
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return found;
+    }
+
+    /** One line per pid: parent, process group, session and command line, to show what was left behind. */
+    static String describe(List<Integer> pids) {
+        StringBuilder b = new StringBuilder();
+        for (int pid : pids) {
+            Path proc = Path.of("/proc", Integer.toString(pid));
+            try {
+                String stat = Files.readString(proc.resolve("stat"), StandardCharsets.US_ASCII);
+                String cmd = Files.readString(proc.resolve("cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                b.append("\n  ").append(pid).append(" ppid ").append(f[1]).append(" pgrp ").append(f[2])
+                        .append(" sid ").append(f[3]).append(": ").append(cmd);
+            } catch (IOException gone) {
+                b.append("\n  ").append(pid).append(" (gone)");
+            }
+        }
+        return b.toString();
     }
 
     private static boolean zombie(Path proc) throws IOException {
@@ -72,9 +95,11 @@ final class ProcFs {
         return false;
     }
 
-    private static int count(Path dir) throws IOException {
+    private static int count(Path dir) {
         try (var s = Files.list(dir)) {
             return (int) s.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -65,7 +65,7 @@ class ShutdownIT {
                 assertEquals(0, exit, m::managerOutput);
             }
             Eventually.until(Duration.ofSeconds(5), () -> processes(marker).isEmpty(),
-                    () -> "every process of the manager's units to be gone; left: " + describe(processes(marker))
+                    () -> "every process of the manager's units to be gone; left: " + ProcFs.describe(processes(marker))
                             + "\nmanager log:\n" + m.managerOutput());
             String log = m.managerOutput();
             System.out.printf("ShutdownIT: SIGTERM with %d unit processes up and %d requests answered; exit 0, nothing left%n",
@@ -99,27 +99,7 @@ class ShutdownIT {
                 """.formatted(command, i % 5 != 0);
     }
 
-    private static String describe(List<Integer> pids) {
-        StringBuilder b = new StringBuilder();
-        for (int pid : pids) {
-            try {
-                String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String cmd = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                b.append("\n  ").append(pid).append(" ppid ").append(f[1]).append(" pgrp ").append(f[2]).append(" sid ")
-                        .append(f[3]).append(": ").append(cmd);
-            } catch (IOException gone) {
-                b.append("\n  ").append(pid).append(" (gone)");
-            }
-        }
-        return b.toString();
-    }
-
     private static List<Integer> processes(String marker) {
-        try {
-            return ProcFs.withEnvironment(marker);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return ProcFs.withEnvironment(marker);
     }
 }
