@@ -4,7 +4,10 @@
 # would differ from the JDK base archive and disable class-data sharing.
 # JVM messages go to stderr: stdout is the command's output (status --json is read by scripts).
 MP_COMMON_OPTS=(-XX:+UseSerialGC -Xss512k -Xlog:all=warning:stderr)
-# The daemon runs for months with full JIT; its heap starts small and is given back after the
-# start-up garbage (parsing every unit file), so a thousand idle units stay small.
-MP_DAEMON_OPTS=("${MP_COMMON_OPTS[@]}" -XX:MaxRAMPercentage=25 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+# The daemon's heap starts small and is given back after the start-up garbage (parsing every unit
+# file), so a thousand idle units stay small. C1 only: the hot paths are native calls and array
+# copies, which C2 does not make faster (console throughput and echo latency measured the same,
+# bench/README.md), while C2's compiler arenas and code cost ~14 MiB of the manager's memory.
+MP_DAEMON_OPTS=("${MP_COMMON_OPTS[@]}" -XX:MaxRAMPercentage=25 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+  -XX:TieredStopAtLevel=1)
 MP_CLIENT_OPTS=("${MP_COMMON_OPTS[@]}" -XX:TieredStopAtLevel=1 -XX:-UsePerfData)  # short runs: start fast

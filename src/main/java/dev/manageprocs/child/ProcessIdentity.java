@@ -1,6 +1,7 @@
 package dev.manageprocs.child;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,24 +15,28 @@ import java.util.OptionalLong;
  */
 public final class ProcessIdentity {
     private static final int START_TIME_FIELD = 22;
+    /** comm is at most 16 bytes and the 52 numeric fields at most 21 digits each. */
+    private static final int STAT_MAX = 1536;
 
     private ProcessIdentity() {
     }
 
     /** Field 22 of /proc/<pid>/stat (clock ticks after boot); empty when there is no such process. */
     public static OptionalLong startTime(int pid) {
-        byte[] stat;
-        try {
-            stat = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat"));
+        // one small read: the line is well under 1 KiB (readAllBytes would allocate 8 KiB at every spawn)
+        byte[] stat = new byte[STAT_MAX];
+        int length;
+        try (InputStream in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), "stat"))) {
+            length = in.readNBytes(stat, 0, STAT_MAX);
         } catch (IOException gone) {
             return OptionalLong.empty();
         }
         // Field 2 is "(comm)" and comm may hold spaces and ')': the fields after it start past the last ')'.
-        int end = stat.length - 1;
+        int end = length - 1;
         while (end >= 0 && stat[end] != ')') {
             end--;
         }
-        String[] rest = new String(stat, end + 2, stat.length - end - 2, StandardCharsets.US_ASCII).trim().split(" ");
+        String[] rest = new String(stat, end + 2, length - end - 2, StandardCharsets.US_ASCII).trim().split(" ");
         return OptionalLong.of(Long.parseLong(rest[START_TIME_FIELD - 3]));
     }
 

@@ -28,7 +28,13 @@ import java.util.OptionalInt;
 public final class ConsoleHub implements OutputListener, AutoCloseable {
     /** Larger histories would make every client's connect burst (and queue) huge. */
     public static final long MAX_HISTORY = 64L * 1024 * 1024;
-    private static final int MIN_QUEUE = 64 * 1024;
+    /**
+     * A client's send queue beyond the connect burst. A client that reads as fast as it can still
+     * falls behind now and then (a GC pause, a busy CPU); 1 MiB absorbs ~25 ms of a child writing at
+     * full terminal speed, where 64 KiB (~2 ms) made such a client lose output every few megabytes.
+     * Queues grow only while a client lags and are freed once it catches up.
+     */
+    private static final int MIN_QUEUE = 1024 * 1024;
 
     private final Reactor reactor;
     private final ConsoleTarget target;

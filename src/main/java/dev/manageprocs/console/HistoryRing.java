@@ -4,12 +4,12 @@ import java.util.Arrays;
 
 /**
  * The last {@code capacity} bytes of a unit's console, replayed to clients on connect. Memory grows
- * with what was written: nothing until the first output, then a buffer that doubles (from 4 KiB) up
+ * with what was written: nothing until the first output, then a buffer that doubles (from 512 bytes) up
  * to {@code capacity}, after which it wraps. A thousand units that each printed a few lines then hold
  * a few KiB each, not their whole history size.
  */
 final class HistoryRing {
-    private static final int FIRST_SIZE = 4096;
+    private static final int FIRST_SIZE = 512; // the start announcements of a quiet unit fit
     private final int capacity;
     private byte[] buf = new byte[0];
     /** Index of the oldest byte (non-zero only once the buffer is full and wrapping). */

@@ -13,8 +13,15 @@ import java.util.Deque;
  * holdoff is restarted at once, otherwise the next start waits until holdoff has passed since the
  * last start. {@code max_restarts} restarts within {@code window} are allowed; one more is FATAL.
  * Times are monotonic nanoseconds (System.nanoTime) so wall-clock jumps change nothing.
+ *
+ * <p>Two starts are never closer than {@link #MIN_GAP} (systemd's default RestartSec), whatever the
+ * holdoff: with holdoff 0 a child that dies at once would otherwise be respawned several hundred
+ * times a second, a fork storm that takes CPU from every other unit and floods the logs. A child
+ * that ran longer than that still restarts at once.
  */
 public final class RestartPolicy {
+    public static final Duration MIN_GAP = Duration.ofMillis(100);
+
     private final RestartSpec spec;
     // start times of automatic restarts still inside the window (bounded by max_restarts)
     private final Deque<Long> restartTimes = new ArrayDeque<>();
@@ -48,7 +55,7 @@ public final class RestartPolicy {
             }
         }
         long ran = now - startedAt;
-        long wait = Math.max(0, spec.holdoff().toNanos() - ran);
+        long wait = Math.max(0, Math.max(spec.holdoff().toNanos(), MIN_GAP.toNanos()) - ran);
         return new RestartDecision.Restart(Duration.ofNanos(wait));
     }
 

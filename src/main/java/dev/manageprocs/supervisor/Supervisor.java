@@ -65,6 +65,8 @@ public final class Supervisor implements ConsoleTarget {
     private String problem;
     private Reactor.Timer timer;
     private boolean startAfterStop;
+    /** Being removed (reload, shutdown): nothing may start the child again, not even a restart in flight. */
+    private boolean unloaded;
     private ConsoleLog consoleLog;
     private boolean logAtLineStart = true;
     private byte[] pendingInput;
@@ -94,6 +96,10 @@ public final class Supervisor implements ConsoleTarget {
 
     /** Starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
     public void start(String who) {
+        if (unloaded) {
+            log.info("{}: not starting for {}: the unit is being removed", unit.name(), who);
+            return;
+        }
         switch (state) {
             case RUNNING, STARTING -> { }
             case STOPPING -> startAfterStop = true;
@@ -176,6 +182,8 @@ public final class Supervisor implements ConsoleTarget {
 
     /** Stops the child (if any), then removes the sidecar files and closes the log: the unit is gone. */
     public CompletableFuture<UnitStatus> unload(String who) {
+        // A restart waiting for the same stop would start a child that no one stops any more.
+        unloaded = true;
         return stop(who).thenApply(s -> {
             runDir.removeSidecars();
             if (consoleLog != null) {

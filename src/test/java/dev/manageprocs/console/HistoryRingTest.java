@@ -52,7 +52,7 @@ class HistoryRingTest {
         HistoryRing r = new HistoryRing(64 * 1024);
         assertEquals(0, r.allocated(), "nothing before the first output");
         append(r, "@@@ The PID of new child \"ioc1\" is: 4242\n");
-        assertEquals(4096, r.allocated());
+        assertEquals(512, r.allocated());
         append(r, "x".repeat(5000));
         assertEquals(8192, r.allocated());
         append(r, "y".repeat(100_000));

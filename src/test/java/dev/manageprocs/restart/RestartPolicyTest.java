@@ -34,6 +34,15 @@ class RestartPolicyTest {
     }
 
     @Test
+    void withoutHoldoffAChildThatDiesAtOnceStillWaitsTheMinimumGap() {
+        RestartPolicy p = new RestartPolicy(new RestartSpec(RestartMode.ALWAYS, Duration.ZERO, 0,
+                Duration.ofMinutes(10), true));
+        assertEquals(new RestartDecision.Restart(Duration.ofMillis(70)),
+                p.afterExit(RestartMode.ALWAYS, FAILED, 0, 30_000_000L));
+        assertEquals(new RestartDecision.Restart(Duration.ZERO), p.afterExit(RestartMode.ALWAYS, FAILED, 0, S));
+    }
+
+    @Test
     void modesDecideWhetherToRestart() {
         RestartPolicy p = policy(0, "10");
         assertInstanceOf(RestartDecision.Stay.class, p.afterExit(RestartMode.NEVER, FAILED, 0, S));

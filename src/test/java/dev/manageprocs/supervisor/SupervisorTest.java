@@ -65,6 +65,22 @@ class SupervisorTest {
     }
 
     @Test
+    void aRestartWaitingForTheStopDoesNotStartTheChildOfAnUnloadedUnit() throws Exception {
+        try (var h = new SupervisorHarness(quick(unit("going", "sleep", "1000"), RestartMode.ALWAYS), tmp)) {
+            h.run(() -> h.supervisor.start("test"));
+            h.awaitState(State.RUNNING);
+            var unloaded = h.call(() -> {
+                h.supervisor.restart("test"); // stops, and would start again once stopped...
+                return h.supervisor.unload("shutdown"); // ...but the unit is removed meanwhile
+            });
+            unloaded.get(SupervisorHarness.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            UnitStatus after = h.status();
+            assertEquals(State.STOPPED, after.state(), after::toString);
+            assertTrue(after.pid().isEmpty(), "no new child after the unload: " + after);
+        }
+    }
+
+    @Test
     void onFailureDoesNotRestartASuccessfulExit() throws Exception {
         try (var h = new SupervisorHarness(quick(unit("ok", "true"), RestartMode.ON_FAILURE), tmp)) {
             h.run(() -> h.supervisor.start("test"));

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Memory: the manager's PSS with N units (children `sleep`) beside the summed PSS of N procServ
+processes (one per unit, console on a unix socket) and of a supervisord with N programs.
+
+Each server runs alone, one after the other, in the same run; PSS is read from
+/proc/PID/smaps_rollup after the last child runs and SETTLE seconds more. Children are not counted.
+Env: RUNS (3), UNITS ("10 100 1000"), SETTLE (10 s), MANAGE_PROCS_JAVA_OPTS (passed to the manager).
+"""
+import os
+import time
+
+from harness import Manager, ProcServ, Scratch, Supervisord, log, median, pss_kb, unit_toml, wait_for
+
+RUNS = int(os.environ.get("RUNS", "3"))
+UNITS = [int(n) for n in os.environ.get("UNITS", "10 100 1000").split()]
+SETTLE = float(os.environ.get("SETTLE", "10"))
+SLEEP = ["/bin/sleep", "1000000"]
+
+
+def ours(n):
+    with Scratch() as s:
+        # the product's defaults: a unix console and a console log per unit
+        units = {f"u{i:04d}": unit_toml(SLEEP, log_file="default") for i in range(n)}
+        m = Manager(s, units, java_opts=os.environ.get("MANAGE_PROCS_JAVA_OPTS")).start()
+        m.wait_running(n, timeout=120, pause=0.5)
+        time.sleep(SETTLE)
+        return pss_kb(m.pid)
+
+
+def procserv(n):
+    with Scratch() as s:
+        servers = [ProcServ(s, f"u{i:04d}", SLEEP) for i in range(n)]
+        wait_for(f"{n} procServ children", lambda: all(p.ready() for p in servers), 120, 0.2)
+        time.sleep(SETTLE)
+        return sum(pss_kb(p.pid) for p in servers)
+
+
+def supervisord(n):
+    with Scratch() as s:
+        sv = Supervisord(s, {f"u{i:04d}": " ".join(SLEEP) for i in range(n)}).start()
+        wait_for(f"{n} supervisord programs", lambda: sv.running() >= n, 120, 0.5)
+        time.sleep(SETTLE)
+        return pss_kb(sv.pid)
+
+
+def main():
+    results = {n: {"ours": [], "procServ": [], "supervisord": []} for n in UNITS}
+    for run in range(RUNS):
+        for n in UNITS:
+            for name, fn in (("ours", ours), ("procServ", procserv), ("supervisord", supervisord)):
+                kb = fn(n)
+                results[n][name].append(kb)
+                log(f"run {run + 1}/{RUNS}, {n} units, {name}: {kb / 1024:.1f} MiB PSS")
+    print(f"| units | manage-procs PSS | procServ PSS (sum of N) | supervisord PSS "
+          f"| manage-procs / procServ |")
+    print("| --- | --- | --- | --- | --- |")
+    for n in UNITS:
+        o, p, v = (median(results[n][k]) / 1024 for k in ("ours", "procServ", "supervisord"))
+        ratios = [a / b for a, b in zip(results[n]["ours"], results[n]["procServ"])]
+        print(f"| {n} | {o:.1f} MiB | {p:.1f} MiB | {v:.1f} MiB | {median(ratios):.2f} |")
+
+
+if __name__ == "__main__":
+    main()
