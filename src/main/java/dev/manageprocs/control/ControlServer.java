@@ -25,6 +25,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -149,14 +150,13 @@ public final class ControlServer implements AutoCloseable {
     private Optional<String> pingPid() {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), PING_TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            Runnable deadline = after(PING_TIMEOUT.toMillis(), () -> closeQuietly(ch));
             try {
                 writeAll(ch, WireFormat.encode(Request.of(PING)));
                 Response r = WireFormat.readResponse(Channels.newInputStream(ch));
                 return Optional.of(r.out().replaceAll("\\D", "")).filter(s -> !s.isEmpty());
             } finally {
-                deadline.cancel(false);
+                deadline.run();
             }
         } catch (IOException | ProtocolException e) {
             return Optional.empty();
@@ -211,15 +211,27 @@ public final class ControlServer implements AutoCloseable {
                 case Refused r -> r.response();
                 case Admitted a -> handle(a);
             };
-            ScheduledFuture<?> deadline = timer.schedule(() -> closeQuietly(ch), ioTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            Runnable deadline = after(ioTimeout.toMillis(), () -> closeQuietly(ch));
             try {
                 writeAll(ch, WireFormat.encode(response));
             } finally {
-                deadline.cancel(false);
+                deadline.run();
             }
         } catch (IOException e) {
             log.debug("control connection: could not send the reply: {}", e.toString());
+        }
+    }
+
+    /**
+     * Runs task after the delay; returns what cancels it. Once close() stopped the timer, connections
+     * still being served are finishing anyway, so they get no deadline rather than an exception.
+     */
+    private Runnable after(long millis, Runnable task) {
+        try {
+            ScheduledFuture<?> f = timer.schedule(task, millis, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException closing) {
+            return () -> { };
         }
     }
 
@@ -243,14 +255,14 @@ public final class ControlServer implements AutoCloseable {
         }
         Request request;
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> deadline = timer.schedule(() -> {
+        Runnable deadline = after(ioTimeout.toMillis(), () -> {
             timedOut.set(true);
             try {
                 ch.shutdownInput(); // wakes the blocked read with end-of-stream; the reply can still be sent
             } catch (IOException e) {
                 closeQuietly(ch);
             }
-        }, ioTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        });
         try {
             request = WireFormat.readRequest(in);
         } catch (EOFException e) {
@@ -265,7 +277,7 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             return new Refused(Response.error(Response.USAGE, "the request could not be read (" + e.getMessage() + ")"));
         } finally {
-            deadline.cancel(false);
+            deadline.run();
         }
         if (request.verb().equals(PING)) {
             return new Refused(Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n"));

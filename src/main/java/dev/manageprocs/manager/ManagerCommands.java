@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -60,6 +61,11 @@ public final class ManagerCommands implements ControlHandler {
 
     @Override
     public void stream(Request request, Peer peer, StreamSession session) throws IOException {
+        Optional<Response> refused = unknownOption(request);
+        if (refused.isPresent()) {
+            session.finish(refused.get());
+            return;
+        }
         switch (request.verb()) {
             case "attach" -> relay.attach(request, peer, session);
             case "logs" -> logs.logs(request, session);
@@ -69,6 +75,10 @@ public final class ManagerCommands implements ControlHandler {
 
     @Override
     public Response handle(Request request, Peer peer) {
+        Optional<Response> refused = unknownOption(request);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         String who = peer.describe();
         return switch (request.verb()) {
             case "status" -> status(request);
@@ -84,6 +94,35 @@ public final class ManagerCommands implements ControlHandler {
             default -> Response.error(Response.USAGE, "unknown request '" + request.verb()
                     + "'; this manager speaks control protocol 1 (is the client newer than the manager?)");
         };
+    }
+
+    /** The options each verb takes (docs/control-protocol.md); add also takes "origin.FILE". */
+    private static final Map<String, Set<String>> OPTIONS = Map.ofEntries(
+            Map.entry("status", Set.of("json")), Map.entry("list", Set.of("all", "json")), Map.entry("show", Set.of()),
+            Map.entry("start", Set.of("all")), Map.entry("stop", Set.of("all")), Map.entry("restart", Set.of("all")),
+            Map.entry("kill", Set.of("signal")), Map.entry("add", Set.of("now", "force")),
+            Map.entry("remove", Set.of("dry-run")), Map.entry("reload", Set.of("restart-changed")),
+            Map.entry("write-procs-cf", Set.of()), Map.entry("reopen-logs", Set.of()),
+            Map.entry("attach", Set.of("read-only")), Map.entry("logs", Set.of("follow", "lines", "since")));
+
+    /**
+     * An option the verb does not know is refused before anything happens: a misspelt "dry-run" must
+     * not turn a dry run into a removal. Unknown verbs are left to the dispatch (its own message).
+     */
+    private static Optional<Response> unknownOption(Request request) {
+        Set<String> known = OPTIONS.get(request.verb());
+        if (known == null) {
+            return Optional.empty();
+        }
+        for (String option : request.options().keySet()) {
+            boolean origin = request.verb().equals("add") && option.startsWith("origin.");
+            if (!known.contains(option) && !origin) {
+                return Optional.of(Response.error(Response.USAGE, "'" + request.verb() + "' has no option '" + option
+                        + "'; it takes " + (known.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(known)))
+                        + " (is the client newer than the manager?)"));
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- reading ----

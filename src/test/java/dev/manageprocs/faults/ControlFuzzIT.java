@@ -121,6 +121,9 @@ class ControlFuzzIT {
         byte[] hugeFile = new byte[WireFormat.MAX_FILE + 1];              // a unit file over 256 KiB
         Arrays.fill(hugeFile, (byte) '#');
         bad.add(WireFormat.encode(new Request("add", List.of("e.toml"), Map.of(), Map.of("e.toml", hugeFile))));
+        // whole, well-formed requests with an option their verb does not have: a misspelt dry run must not remove
+        bad.add(WireFormat.encode(new Request("remove", List.of("a"), Map.of("dry-runn", "true"), Map.of())));
+        bad.add(WireFormat.encode(new Request("stop", List.of("a"), Map.of("nope", "true"), Map.of())));
         return bad;
     }
 
