@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * (EPOLLOUT is watched only while something waits).
  *
  * <p>A client that stops reading is never disconnected and never slows anyone down: once its queue
- * is full, output for it is dropped (counted) until the queue has drained completely; then it is
+ * is full (or the unit's clients together hold their whole {@link SendBudget}), output for it is
+ * dropped (counted) until the queue has drained completely; then it is
  * told {@code @@@ N bytes of output were dropped because this client was not reading} and gets live
  * output again. Dropping rather than disconnecting keeps an operator's session (a terminal paused
  * with ^S, a slow ssh link) alive and tells them exactly what they missed, while memory per client
@@ -26,17 +27,19 @@ final class Client {
     private final boolean readOnly;
     private final TelnetDecoder decoder = new TelnetDecoder();
     private final SendQueue queue;
+    private final SendBudget budget;
     private boolean writeWatched;
     private long dropped;
     private boolean closed;
 
-    Client(Reactor reactor, ConsoleHub hub, int fd, String who, boolean readOnly, int queueLimit) {
+    Client(Reactor reactor, ConsoleHub hub, int fd, String who, boolean readOnly, int queueLimit, SendBudget budget) {
         this.reactor = reactor;
         this.hub = hub;
         this.fd = fd;
         this.who = who;
         this.readOnly = readOnly;
         this.queue = new SendQueue(queueLimit);
+        this.budget = budget;
         reactor.register(fd, Epoll.EPOLLIN, this::ready);
     }
 
@@ -74,7 +77,10 @@ final class Client {
             off += n;
             len -= n;
         }
-        if (!queue.offer(b, off, len)) {
+        if (!budget.reserve(len)) {
+            dropped = len;
+        } else if (!queue.offer(b, off, len)) {
+            budget.release(len);
             dropped = len;
         }
         watchWrites(true);
@@ -89,6 +95,7 @@ final class Client {
             return;
         }
         closed = true;
+        budget.release(queue.size());
         reactor.unregister(fd);
         LibC.close(fd);
         hub.clientClosed(this);
@@ -137,6 +144,7 @@ final class Client {
                 return;
             }
             queue.consume((int) sent);
+            budget.release((int) sent);
             if (sent < n) {
                 return;
             }

@@ -34,13 +34,15 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
      * full terminal speed, where 64 KiB (~2 ms) made such a client lose output every few megabytes.
      * Queues grow only while a client lags and are freed once it catches up.
      */
-    private static final int MIN_QUEUE = 1024 * 1024;
+    /** How far one client may fall behind (beyond the history it is sent on connect). */
+    private static final int CLIENT_LAG = 8 * 1024 * 1024;
 
     private final Reactor reactor;
     private final ConsoleTarget target;
     private final ConsoleSpec spec;
     private final HistoryRing history;
     private final int queueLimit;
+    private final SendBudget budget;
     private final List<Listener> controlListeners = new ArrayList<>();
     private final List<Listener> logListeners = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
@@ -56,7 +58,9 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         this.spec = target.consoleSpec();
         this.history = spec.historyBytes() > 0 ? new HistoryRing((int) spec.historyBytes()) : null;
         // the connect burst (banner + whole history) must fit, with room for live output behind it
-        this.queueLimit = (int) Math.max(MIN_QUEUE, spec.historyBytes() + MIN_QUEUE);
+        this.queueLimit = (int) (spec.historyBytes() + CLIENT_LAG);
+        // one client stalled to its limit still leaves another as much room again; never more in all
+        this.budget = new SendBudget(2L * queueLimit);
         UnitStatus s = target.status();
         this.lastState = s.state();
         this.lastPid = s.pid();
@@ -223,7 +227,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
         int users = (int) clients.stream().filter(x -> !x.readOnly()).count();
         int loggers = clients.size() - users;
-        Client c = new Client(reactor, this, fd, who, readOnly, queueLimit);
+        Client c = new Client(reactor, this, fd, who, readOnly, queueLimit, budget);
         clients.add(c);
         if (spec.banner()) {
             UnitStatus s = target.status();

@@ -18,6 +18,10 @@ final class SendQueue {
         this.limit = limit;
     }
 
+    int size() {
+        return size;
+    }
+
     boolean isEmpty() {
         return size == 0;
     }

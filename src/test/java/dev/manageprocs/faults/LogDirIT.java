@@ -2,7 +2,6 @@ package dev.manageprocs.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
@@ -14,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.regex.Matcher;
@@ -59,35 +57,6 @@ class LogDirIT {
         }
     }
 
-    @Test
-    void anUnwritableLogDirectoryIsReportedOnceAndLoggingResumesWhenItIsWritable() throws Exception {
-        Path logs = tmp.resolve("logs");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        try (var m = talker(logs); var console = new LineWatcher(m.runDir.resolve("talker/control"))) {
-            ControlSocket control = new ControlSocket(m.runDir.resolve("control.sock"));
-            String pid = control.units().get("talker").pid();
-            Path log = logs.resolve("talker.log");
-            Eventually.await("the log to fill", Duration.ofSeconds(10), () -> lastLine(log) >= 3);
-
-            // logrotate moved the file away and the directory takes no new file: the next line needs one
-            Files.move(log, logs.resolve("talker.log.old"));
-            lock(logs, root, true);
-            try {
-                int locked = console.awaitLine(console.last() + 1);
-                console.awaitLine(locked + 50);
-                assertEquals(1, count(m.managerOutput(), "console log " + log + " cannot be opened"), m::managerOutput);
-                assertTrue(Files.notExists(log));
-            } finally {
-                lock(logs, root, false);
-            }
-            int back = console.last();
-            Eventually.await("the log to resume", Duration.ofSeconds(10), () -> lastLine(log) > back);
-            assertEquals(1, count(m.managerOutput(), "console log " + log + " resumed;"), m::managerOutput);
-            assertEquals(pid, control.units().get("talker").pid(), "the unit kept its child");
-            assertEquals("RUNNING", control.units().get("talker").state());
-        }
-    }
-
     private ManagerProcess talker(Path logs) throws Exception {
         Files.createDirectories(logs);
         var m = new ManagerProcess(tmp.resolve("m"));
@@ -104,25 +73,6 @@ class LogDirIT {
         return m;
     }
 
-    /**
-     * No new file in dir: root ignores permission bits, so for root the directory is made immutable
-     * (chattr +i, ext2/3/4, xfs, btrfs); anyone else loses the write bit.
-     */
-    private static void lock(Path dir, boolean root, boolean on) throws Exception {
-        if (!root) {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(on ? "r-xr-xr-x" : "rwxr-xr-x"));
-            return;
-        }
-        Process p = new ProcessBuilder("chattr", on ? "+i" : "-i", dir.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean ok = p.waitFor() == 0;
-        if (on) {
-            assumeTrue(ok, "running as root on a file system without chattr +i (" + out.strip() + "): cannot make "
-                    + dir + " unwritable for root");
-        } else {
-            assertTrue(ok, "chattr -i " + dir + ": " + out);
-        }
-    }
 
     private static int lastLine(Path log) {
         try {
