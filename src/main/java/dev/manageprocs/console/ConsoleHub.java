@@ -111,6 +111,15 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     }
 
     /** Memory held right now in client send queues (bounded: clients × the queue limit). */
+    /** Output queued for this unit's clients now, and the most they may queue together. */
+    long queuedBytes() {
+        return budget.used();
+    }
+
+    long queueBudget() {
+        return budget.limit();
+    }
+
     public long bufferedBytes() {
         return clients.stream().mapToLong(Client::buffered).sum();
     }

@@ -29,4 +29,8 @@ final class SendBudget {
     long used() {
         return used;
     }
+
+    long limit() {
+        return limit;
+    }
 }

@@ -166,9 +166,6 @@ public final class Supervisor implements ConsoleTarget {
         return child.signalGroup(signal);
     }
 
-    public Unit unit() {
-        return unit;
-    }
 
     /** The child's window size, now and for later starts (the most recent interactive attach wins). */
     @Override

@@ -184,4 +184,30 @@ class ConsoleLoadTest {
             }
         }
     }
+
+    @Test
+    void anyNumberOfStalledClientsTogetherStayWithinTheUnitsBudget() throws Exception {
+        int clients = 8; // each may lag 8 MiB: 64 MiB without the shared budget
+        try (HubFixture f = new HubFixture(HubFixture.spec(List.of(HubFixture.ANY_PORT), List.of(), 0, false), dir, false)) {
+            List<TestClient> stalled = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                stalled.add(f.track(TestClient.connect(f.control(), 4096, false)));
+            }
+            Eventually.until(() -> f.clientCount() == clients, () -> "all clients");
+            long budget = f.reactor.call(f.hub::queueBudget);
+            byte[] chunk = new byte[64 * 1024];
+            long most = 0;
+            for (int i = 0; i < 640; i++) { // 40 MiB
+                f.target.push(chunk);
+                most = Math.max(most, f.reactor.call(f.hub::queuedBytes));
+            }
+            assertTrue(most <= budget, "queued " + most + " bytes, budget " + budget);
+            assertTrue(most > budget / 2, "the budget was not even used: " + most);
+            for (TestClient c : stalled) {
+                c.close();
+            }
+            Eventually.until(() -> f.clientCount() == 0, () -> "all clients gone");
+            assertEquals(0, (long) f.reactor.call(f.hub::queuedBytes), "every reserved byte is given back");
+        }
+    }
 }
