@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The built .deb installed, used and removed on this machine by packaging/test/deb-roundtrip.sh.
- * It changes /usr, /etc and /var (and undoes it), so it runs only where that is wanted: in CI
- * (CI=true, as root) or when asked with -Dmanageprocs.packageTest=true.
+ * The built packages installed, used and removed on this machine by packaging/test/deb-roundtrip.sh
+ * and rpm-roundtrip.sh (the .rpm with Debian's rpm). They change /usr, /etc and /var (and undo it), so
+ * they run only where that is wanted: in CI (CI=true, as root) or when asked with
+ * -Dmanageprocs.packageTest=true.
  */
 class PackageRoundTripIT {
     @TempDir
@@ -21,18 +23,32 @@ class PackageRoundTripIT {
 
     @Test
     void theDebInstallsWorksAsAServiceAndRemovesCleanly() throws Exception {
+        roundTrip("deb-roundtrip.sh", Path.of(System.getProperty("manageprocs.deb")), "bin/build");
+    }
+
+    @Test
+    void theRpmInstallsWorksAsAServiceAndErasesCleanly() throws Exception {
+        // named manage-procs-VERSION-1.ARCH.rpm in RPM's own spelling of both (packaging/rpm/build.sh)
+        Path rpm;
+        try (Stream<Path> built = Files.list(Path.of(System.getProperty("manageprocs.buildDir")))) {
+            rpm = built.filter(f -> f.getFileName().toString().matches("manage-procs-.*\\.rpm"))
+                    .findFirst().orElse(Path.of("manage-procs-VERSION-1.ARCH.rpm"));
+        }
+        roundTrip("rpm-roundtrip.sh", rpm, "bin/build with rpmbuild installed (apt-get install rpm)");
+    }
+
+    private void roundTrip(String script, Path pkg, String howToBuild) throws Exception {
         assumeTrue("true".equals(System.getenv("CI")) || Boolean.getBoolean("manageprocs.packageTest"),
                 "changes the machine: runs with CI=true or -Dmanageprocs.packageTest=true");
         Path home = Path.of(System.getProperty("manageprocs.home", "."));
-        Path deb = Path.of(System.getProperty("manageprocs.deb"));
-        assertTrue(Files.isReadable(deb), "the build did not make " + deb);
-        Path output = tmp.resolve("roundtrip.out");
-        Process p = new ProcessBuilder(home.resolve("packaging/test/deb-roundtrip.sh").toString(), deb.toString())
+        assertTrue(Files.isReadable(pkg), "the build did not make " + pkg + "; build it with " + howToBuild);
+        Path output = tmp.resolve(script + ".out");
+        Process p = new ProcessBuilder(home.resolve("packaging/test").resolve(script).toString(), pkg.toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), () -> "deb-roundtrip.sh hung:\n" + read(output));
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), () -> script + " hung:\n" + read(output));
         String out = read(output);
-        System.out.println(out); // lintian's tags and each step, for the CI log
+        System.out.println(out); // lintian's or rpmlint's tags and each step, for the CI log
         assertEquals(0, p.exitValue(), out);
     }
 

@@ -1,0 +1,142 @@
+# Sourced by deb-roundtrip.sh and rpm-roundtrip.sh: the checks of an installed manage-procs that do
+# not depend on how it was installed, as an administrator meets it, as root. The caller sets `work`
+# (a scratch directory) and calls cleanup_installed_checks, then remove_test_group, from its EXIT trap.
+op=mp-test-operator # a throwaway member of the control group
+daemon_pid=
+had_group=no; getent group manage-procs >/dev/null && had_group=yes
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { echo "${0##*/}: FAILED: $*" >&2; exit 1; }
+
+cleanup_installed_checks() { # undoes check_system_manager, also when it failed half-way
+  [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  rm -f /etc/manage-procs/units/demo-ioc.toml; rm -rf /etc/manage-procs/units/demo-ioc
+  getent passwd "$op" >/dev/null && userdel "$op"
+  return 0
+}
+
+remove_test_group() { # last, once the package is gone: the group stays on removal by design
+  [ "$had_group" = no ] && getent group manage-procs >/dev/null && groupdel manage-procs
+  return 0
+}
+
+check_not_installed() { # $1 = how to remove an earlier installation
+  [ ! -e /usr/bin/manage-procs ] || fail "/usr/bin/manage-procs exists: manage-procs is already installed here; this test would replace it, so it stops ($1 first)"
+  [ ! -e /run/manage-procs/control.sock ] || fail "a system manager runs here (/run/manage-procs/control.sock); stop it first"
+}
+
+check_installed_tree() {
+  getent group manage-procs >/dev/null || fail "the manage-procs group was not created"
+  [ -d /run/manage-procs ] && [ -d /var/log/manage-procs ] || fail "runtime or log directory missing"
+  [ "$(stat -c '%a %G' /var/log/manage-procs)" = "750 manage-procs" ] || fail "log directory mode/group: $(stat -c '%a %G' /var/log/manage-procs)"
+}
+
+check_launcher() { # $1 = the package's version
+  step "the installed launcher"
+  local out err
+  out=$(/usr/bin/manage-procs --version)
+  [ "$out" = "manage-procs $1" ] || fail "--version printed '$out', expected 'manage-procs $1'"
+  echo "$out"
+  [ -s /usr/share/manage-procs/manage-procs-client.jsa ] || echo "note: no class-data archive was made (no Java found by the package's scripts)"
+  err=$(XDG_RUNTIME_DIR="$work" /usr/bin/manage-procs --user status 2>&1 >/dev/null || true)
+  case $err in *"no manager is running"*) ;; *) fail "a client call printed unexpected output: $err" ;; esac
+}
+
+check_man_pages() {
+  step "man pages"
+  local page warnings
+  for page in /usr/share/man/man1/manage-procs.1.gz /usr/share/man/man5/manage-procs.toml.5.gz; do
+    warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+    [ -z "$warnings" ] || fail "man reports for $page: $warnings"
+    MANWIDTH=80 man -l "$page" 2>/dev/null | grep -q 'manage-procs' || fail "$page renders empty"
+  done
+  echo ok
+}
+
+check_completion() { # $1 = the directory zsh's completion functions are installed in
+  step "completion"
+  local words w spec
+  words=$(bash -c 'source /usr/share/bash-completion/completions/manage-procs
+    COMP_WORDS=(manage-procs re); COMP_CWORD=1; _complete_manage-procs 2>/dev/null; echo "${COMPREPLY[*]}"')
+  for w in reload remove restart reopen-logs; do
+    [[ " $words " == *" $w "* ]] || fail "bash completion of 're' lacks $w: $words"
+  done
+  echo "bash: $words"
+  if command -v zsh >/dev/null; then
+    spec=$(zsh -f -c "autoload -U compinit && compinit -u -D
+      fpath=($1 \$fpath); autoload -U _manage-procs
+      source /usr/share/bash-completion/completions/manage-procs; print -r -- \${_comps[manage-procs]}")
+    [[ $spec == *_complete_manage-procs* ]] || fail "zsh did not register the completion from $1: $spec"
+    echo "zsh: $spec"
+  else
+    [ "${CI:-}" != true ] || fail "zsh is missing (apt-get install zsh)"
+    echo "zsh not installed: skipped"
+  fi
+}
+
+check_systemd_units() { # $1 = the installed system unit file
+  step "systemd-analyze verify"
+  systemd-analyze verify "$1"
+  mkdir -p "$work/xdg" && XDG_RUNTIME_DIR="$work/xdg" systemd-analyze --user verify /usr/lib/systemd/user/manage-procs.service
+  echo ok
+}
+
+# The installed system manager with the packaged example unit: status for a control group member,
+# refusal for nobody, logrotate with reopen-logs, then SIGTERM (what systemctl stop sends).
+check_system_manager() {
+  step "the system manager with an example unit"
+  cp -r /usr/share/doc/manage-procs/examples/units/demo-ioc.toml /usr/share/doc/manage-procs/examples/units/demo-ioc \
+    /etc/manage-procs/units/
+  setsid /usr/bin/manage-procs --system daemon > "$work/daemon.log" 2>&1 < /dev/null &
+  daemon_pid=$!
+  for _ in $(seq 300); do
+    /usr/bin/manage-procs --system status demo-ioc >/dev/null 2>&1 && break
+    kill -0 "$daemon_pid" 2>/dev/null || { cat "$work/daemon.log"; fail "the manager exited"; }
+    sleep 0.1
+  done
+  /usr/bin/manage-procs --system status demo-ioc || { cat "$work/daemon.log"; fail "demo-ioc is not running"; }
+  [ "$(stat -c '%a %G' /run/manage-procs/control.sock)" = "660 manage-procs" ] || fail "control socket mode/group: $(stat -c '%a %G' /run/manage-procs/control.sock)"
+
+  step "control group member may, nobody may not"
+  useradd --system --no-create-home --shell /usr/sbin/nologin -G manage-procs "$op"
+  runuser -u "$op" -- /usr/bin/manage-procs --system status > "$work/op.out" 2>&1 || { cat "$work/op.out"; fail "a control group member was refused"; }
+  grep -q '^demo-ioc ' "$work/op.out" || fail "status of a group member lacks demo-ioc: $(cat "$work/op.out")"
+  cat "$work/op.out"
+  if runuser -u nobody -- /usr/bin/manage-procs --system status > "$work/nobody.out" 2>&1; then
+    fail "nobody was allowed: $(cat "$work/nobody.out")"
+  fi
+  grep -qi 'permission denied' "$work/nobody.out" || fail "nobody's refusal does not say why: $(cat "$work/nobody.out")"
+  cat "$work/nobody.out"
+
+  step "logrotate, then reopen-logs"
+  if command -v logrotate >/dev/null; then
+    local log=/var/log/manage-procs/demo-ioc.log
+    [ -s "$log" ] || fail "$log is empty"
+    logrotate --force --state "$work/logrotate.state" /etc/logrotate.d/manage-procs
+    ls /var/log/manage-procs/
+    ls /var/log/manage-procs/demo-ioc.log-* >/dev/null 2>&1 || fail "logrotate did not rotate $log"
+    [ -e "$log" ] || fail "reopen-logs did not start a fresh $log"
+    grep -q 'reopened, requested by' "$work/daemon.log" || fail "the manager did not log the reopen"
+  else
+    [ "${CI:-}" != true ] || fail "logrotate is missing (apt-get install logrotate)"
+    echo "logrotate not installed: skipped"
+  fi
+
+  step "stop"
+  kill -TERM "$daemon_pid"
+  local rc=0
+  wait "$daemon_pid" || rc=$?
+  [ "$rc" = 0 ] || { cat "$work/daemon.log"; fail "the manager exited with $rc on SIGTERM"; }
+  daemon_pid=
+  [ ! -e /run/manage-procs/control.sock ] || fail "the control socket is left after the stop"
+  rm -rf /etc/manage-procs/units/demo-ioc.toml /etc/manage-procs/units/demo-ioc
+}
+
+check_installed() { # $1 = version, $2 = system unit file, $3 = zsh completion directory
+  check_installed_tree
+  check_launcher "$1"
+  check_man_pages
+  check_completion "$3"
+  check_systemd_units "$2"
+  check_system_manager
+}
