@@ -2,8 +2,8 @@
 # The .deb under a real systemd: boots Debian bookworm in a container (systemd-nspawn, systemd as its
 # PID 1), installs the package there and drives the service as an administrator does: enable --now
 # (Type=notify: active only once the autostart units run), reload (synchronous, no unit restarted),
-# a killed manager restarted by systemd, the journal, stop (units gone, service inactive), and the
-# per-user unit of a lingering user. Nothing is installed on this machine: the container's root is
+# a killed manager restarted by systemd, the journal, stop (units gone, service inactive), a manager
+# that cannot start ending failed, and the per-user unit of a lingering user. Nothing is installed on this machine: the container's root is
 # an overlay on a cached minimal root file system whose changes vanish with the container, and the
 # container and everything it started are torn down on exit, also on failure.
 # The first run downloads about 45 MB with debootstrap (250 MB unpacked) into
@@ -67,10 +67,10 @@ trap cleanup EXIT
 
 # $1 = seconds, $2 = what should happen (for the failure), the rest: a command that succeeds once it has
 wait_for() {
-  local deadline=$((SECONDS + $1)) what=$2
+  local seconds=$1 what=$2 deadline=$((SECONDS + $1))
   shift 2
   until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "$what did not happen within $1 s"
+    [ "$SECONDS" -lt "$deadline" ] || fail "$what did not happen within $seconds s"
     sleep 0.1
   done
 }
@@ -236,6 +236,22 @@ for line in 'manager started (pid' 'demo-ioc: STARTING -> RUNNING' 'reload reque
     { cat "$work/journal"; fail "the journal lacks the manager's '$line' (journal above)"; }
 done
 echo "the manager's lines are there ($(wc -l < "$work/journal") lines)"
+
+step "a manager that cannot start ends failed, not restarting for ever"
+in_ct cp /etc/manage-procs/manager.toml /root/manager.toml
+echo 'unit_dirs = = 1' | in_ct tee -a /etc/manage-procs/manager.toml >/dev/null
+in_ct systemctl reset-failed manage-procs # the earlier starts would count towards the limit
+! in_ct timeout 60 systemctl start manage-procs 2>/dev/null || fail "the manager started with a broken manager.toml"
+gave_up() { # between restarts the service is briefly "failed" too
+  journal | grep -q 'Start request repeated too quickly' && [ "$(show ActiveState)" = failed ]
+}
+wait_for 60 "systemd giving up on the broken manager.toml" gave_up
+echo "failed: start request repeated too quickly"
+in_ct cp /root/manager.toml /etc/manage-procs/manager.toml
+in_ct systemctl reset-failed manage-procs
+in_ct timeout 60 systemctl start manage-procs || { journal; fail "the fixed manager did not start (journal above)"; }
+in_ct timeout 100 systemctl stop manage-procs
+echo "started again once fixed and reset-failed"
 
 step "systemctl --user for a lingering user"
 in_ct useradd --create-home "$user"
