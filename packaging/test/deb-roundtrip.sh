@@ -10,9 +10,9 @@
 set -euo pipefail
 deb=$(readlink -f "$1")
 pkg=manage-procs
-java_stub=manage-procs-test-java-runtime
 work=$(mktemp -d /tmp/mp-deb-roundtrip.XXXXXX)
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/installed-checks.sh"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/java-stub.sh"
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 [ "$(id -u)" = 0 ] || fail "run as root: it installs the package"
@@ -44,9 +44,6 @@ else
 fi
 
 step "Java runtime dependency"
-# Depends: default-jre-headless (>= 2:1.21) | java21-runtime-headless. A JDK installed from a tarball
-# (as on this build machine) satisfies the launcher but not dpkg; an administrator declares it with a
-# local package that provides java21-runtime-headless (equivs does the same). This test does that.
 java_installed() { # an installed package satisfies the Java alternative of Depends
   dpkg-query -W -f='${Status}\t${Package}\t${Version}\t${Provides}\n' 2>/dev/null | {
     while IFS=$'\t' read -r status name version provides; do
@@ -60,14 +57,7 @@ java_installed() { # an installed package satisfies the Java alternative of Depe
 if ! java_installed; then
   echo "no installed package provides java21-runtime-headless; installing the stand-in $java_stub"
   mkdir -p "$work/stub/DEBIAN"
-  cat > "$work/stub/DEBIAN/control" <<STUB
-Package: $java_stub
-Version: 1
-Architecture: all
-Maintainer: manage-procs tests <root@localhost>
-Provides: java21-runtime-headless
-Description: stand-in for a Java >= 21 runtime installed outside dpkg (test only)
-STUB
+  java_stub_control > "$work/stub/DEBIAN/control"
   dpkg-deb --build "$work/stub" "$work/stub.deb" >/dev/null
   dpkg -i "$work/stub.deb" >/dev/null
 fi
