@@ -44,6 +44,7 @@ public final class Supervisor implements ConsoleTarget {
     private final Reactor reactor;
     private final RunDir runDir;
     private final ConsoleOutput output;
+    private final InfoFileWriter infoFile;
     private final List<CompletableFuture<UnitStatus>> stopWaiters = new ArrayList<>();
 
     private final Unit unit;
@@ -74,6 +75,7 @@ public final class Supervisor implements ConsoleTarget {
         this.policy = new RestartPolicy(unit.restart());
         this.mode = unit.restart().mode();
         this.output = new ConsoleOutput(unit.name(), ctx.logFile(), unit.log(), ctx.zone());
+        this.infoFile = new InfoFileWriter(reactor, runDir, this::infoFileContent, unit.name());
     }
 
     // ---- operations (event loop thread) ----
@@ -82,7 +84,7 @@ public final class Supervisor implements ConsoleTarget {
     public void setEndpoints(List<String> control, List<String> readOnly) {
         controlEndpoints = List.copyOf(control);
         logEndpoints = List.copyOf(readOnly);
-        writeInfo();
+        infoFile.changed();
     }
 
     /** Starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
@@ -173,6 +175,7 @@ public final class Supervisor implements ConsoleTarget {
         // A restart waiting for the same stop would start a child that no one stops any more.
         unloaded = true;
         return stop(who).thenApply(s -> {
+            infoFile.close();
             runDir.removeSidecars();
             output.close();
             return s;
@@ -196,8 +199,19 @@ public final class Supervisor implements ConsoleTarget {
         return unit.console();
     }
 
+    /**
+     * The unit's status. A pending info-file write is done first: whoever is given this status (a
+     * {@code status} or {@code stop} answer, a console banner) may tell a script, and the script must
+     * then find the same state in the info file, not an older one.
+     */
     @Override
     public UnitStatus status() {
+        infoFile.flush();
+        return snapshot();
+    }
+
+    /** The status without writing the info file: for listeners, told at every change. */
+    private UnitStatus snapshot() {
         return new UnitStatus(unit.name(), state,
                 child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(),
                 Optional.of(since), restarts, Optional.ofNullable(lastExit), mode, Optional.ofNullable(problem));
@@ -219,7 +233,7 @@ public final class Supervisor implements ConsoleTarget {
     public void toggleKey(String who) {
         mode = mode == RestartMode.NEVER ? unit.restart().mode() : RestartMode.NEVER;
         audit(who, "toggle key: auto restart is now " + mode.key());
-        writeInfo();
+        infoFile.changed();
         notifyState();
     }
 
@@ -378,24 +392,21 @@ public final class Supervisor implements ConsoleTarget {
             problem = null;
         }
         log.info("{}: {} -> {}{}", unit.name(), from, to, detail == null ? "" : " (" + detail + ")");
-        writeInfo();
+        infoFile.changed();
         notifyState();
     }
 
     private void notifyState() {
-        output.stateChanged(status());
+        // No info-file write per change here: listeners (the console hub) only remember the state,
+        // and what they show a client (the banner) comes from status(), which writes it first.
+        output.stateChanged(snapshot());
     }
 
-    private void writeInfo() {
+    private InfoFile infoFileContent() {
         List<String> endpoints = new ArrayList<>(controlEndpoints);
         endpoints.addAll(logEndpoints);
-        InfoFile info = new InfoFile(ctx.managerPid(), endpoints,
+        return new InfoFile(ctx.managerPid(), endpoints,
                 child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(), state.name());
-        try {
-            runDir.writeInfo(info);
-        } catch (IOException e) {
-            log.warn("{}: cannot write the info file in {}: {}", unit.name(), ctx.runDir(), e.getMessage());
-        }
     }
 
     private void cancelTimer() {
