@@ -97,8 +97,9 @@ class Scratch:
     def __init__(self, keep=False):
         self.dir = tempfile.mkdtemp(prefix="mp-bench.")
         # runtime files (sockets, pid and info files) on a tmpfs, as /run and /run/user/UID are on
-        # a real host; logs stay on disk
-        shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        # a real host; logs stay on disk. RUNTIME=disk puts them in TMPDIR instead (check with df).
+        on_disk = os.environ.get("RUNTIME") == "disk"
+        shm = "/dev/shm" if os.path.isdir("/dev/shm") and not on_disk else None
         self.run = tempfile.mkdtemp(prefix="mp-bench-run.", dir=shm)
         self.keep = keep or os.environ.get("KEEP") == "1"
         self.procs = []

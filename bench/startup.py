@@ -6,7 +6,8 @@ manage-procs: from starting `manage-procs --user daemon` (the launcher, so JVM s
 supervisord: from starting `supervisord -n` with N programs (startsecs=0) until `supervisorctl
 status` shows N RUNNING (polled every 100 ms; each poll costs ~0.2 s, so its figure has that grain).
 procServ: from starting the first of N procServ processes until every one has a child.
-Env: UNITS (1000), RUNS (3).
+Env: UNITS (1000), RUNS (3), SERVERS ("ours procServ supervisord": which to measure), RUNTIME
+(tmpfs; "disk" puts the runtime files, sockets, pid and info files, in TMPDIR).
 """
 import os
 import time
@@ -15,6 +16,7 @@ from harness import Manager, ProcServ, Scratch, Supervisord, log, median, unit_t
 
 UNITS = int(os.environ.get("UNITS", "1000"))
 RUNS = int(os.environ.get("RUNS", "3"))
+SERVERS = os.environ.get("SERVERS", "ours procServ supervisord").split()
 SLEEP = ["/bin/sleep", "1000000"]
 
 
@@ -47,13 +49,16 @@ def supervisord():
 
 
 def main():
-    results = {"ours": [], "procServ": [], "supervisord": []}
+    measured = [(name, fn) for name, fn in (("ours", ours), ("procServ", procserv), ("supervisord", supervisord))
+                if name in SERVERS]
+    results = {name: [] for name, _ in measured}
     for run in range(RUNS):
-        for name, fn in (("ours", ours), ("procServ", procserv), ("supervisord", supervisord)):
+        for name, fn in measured:
             results[name].append(fn())
             log(f"run {run + 1}/{RUNS}, {name}: {results[name][-1]:.2f} s")
-    print(f"| {UNITS} units to running | manage-procs | procServ ({UNITS} processes) | supervisord |")
-    print("| --- | --- | --- | --- |")
+    titles = {"ours": "manage-procs", "procServ": f"procServ ({UNITS} processes)", "supervisord": "supervisord"}
+    print(f"| {UNITS} units to running | " + " | ".join(titles[k] for k in results) + " |")
+    print("| --- " * (len(results) + 1) + "|")
     print("| median | " + " | ".join(f"{median(results[k]):.2f} s" for k in results) + " |")
 
 

@@ -6,12 +6,10 @@ import dev.manageprocs.child.LaunchSpec;
 import dev.manageprocs.child.SpawnException;
 import dev.manageprocs.console.ConsoleTarget;
 import dev.manageprocs.posix.Epoll;
-import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.unit.Durations;
 import dev.manageprocs.restart.RestartDecision;
 import dev.manageprocs.restart.RestartPolicy;
-import dev.manageprocs.sidecar.ConsoleLog;
 import dev.manageprocs.sidecar.InfoFile;
 import dev.manageprocs.sidecar.RunDir;
 import dev.manageprocs.unit.ConsoleSpec;
@@ -19,7 +17,6 @@ import dev.manageprocs.unit.RestartMode;
 import dev.manageprocs.unit.Signal;
 import dev.manageprocs.unit.Unit;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -32,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One unit's life: spawns its child on a PTY, pumps the child's output to the log and the listeners,
- * restarts it by policy, stops it with escalation, keeps its pid and info files.
+ * One unit's life: spawns its child on a PTY (whose output and input a {@link PtyPump} moves, to and
+ * from the unit's {@link ConsoleOutput}), restarts it by policy, stops it with escalation, keeps its
+ * pid and info files.
  *
  * <p>Everything here runs on the event loop thread (the manager reaches it through
  * {@link Reactor#call}); that single thread is why no field needs a lock. State changes go through
@@ -41,15 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Supervisor implements ConsoleTarget {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
-    /** Reads per readiness event: bounds one flooding child's turn so the other units keep theirs. */
-    private static final int READS_PER_TURN = 4;
-    /** Console input the child has not taken yet; beyond this, input is dropped (the child is not reading). */
-    private static final int INPUT_LIMIT = 64 * 1024;
 
     private final SupervisorContext ctx;
     private final Reactor reactor;
     private final RunDir runDir;
-    private final List<OutputListener> listeners = new ArrayList<>();
+    private final ConsoleOutput output;
+    private final InfoFileWriter infoFile;
     private final List<CompletableFuture<UnitStatus>> stopWaiters = new ArrayList<>();
 
     private final Unit unit;
@@ -57,7 +52,7 @@ public final class Supervisor implements ConsoleTarget {
     private RestartMode mode;
     private State state = State.STOPPED;
     private Child child;
-    private boolean masterWatched;
+    private PtyPump pump;
     private long startedNanos;
     private Instant since = Instant.now();
     private int restarts;
@@ -67,10 +62,6 @@ public final class Supervisor implements ConsoleTarget {
     private boolean startAfterStop;
     /** Being removed (reload, shutdown): nothing may start the child again, not even a restart in flight. */
     private boolean unloaded;
-    private ConsoleLog consoleLog;
-    private boolean logAtLineStart = true;
-    private byte[] pendingInput;
-    private int pendingInputLen;
     private List<String> controlEndpoints = List.of();
     private List<String> logEndpoints = List.of();
     private int rows = 24;
@@ -83,6 +74,8 @@ public final class Supervisor implements ConsoleTarget {
         this.runDir = new RunDir(ctx.runDir());
         this.policy = new RestartPolicy(unit.restart());
         this.mode = unit.restart().mode();
+        this.output = new ConsoleOutput(unit.name(), ctx.logFile(), unit.log(), ctx.zone());
+        this.infoFile = new InfoFileWriter(reactor, runDir, this::infoFileContent, unit.name());
     }
 
     // ---- operations (event loop thread) ----
@@ -91,7 +84,7 @@ public final class Supervisor implements ConsoleTarget {
     public void setEndpoints(List<String> control, List<String> readOnly) {
         controlEndpoints = List.copyOf(control);
         logEndpoints = List.copyOf(readOnly);
-        writeInfo();
+        infoFile.changed();
     }
 
     /** Starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
@@ -124,7 +117,7 @@ public final class Supervisor implements ConsoleTarget {
                 audit(who, "stop");
                 stopWaiters.add(done);
                 Signal sig = unit.process().stopSignal();
-                announce(List.of(Announcements.stopping(unit.name(), sig.name(), who)));
+                output.announce(List.of(Announcements.stopping(unit.name(), sig.name(), who)));
                 moveTo(State.STOPPING, "sending " + sig + " to process group " + child.pid());
                 child.signalGroup(sig);
                 timer = reactor.schedule(unit.process().stopTimeout(), this::stopTimedOut);
@@ -133,7 +126,7 @@ public final class Supervisor implements ConsoleTarget {
             case BACKOFF, EXITED, FATAL -> {
                 audit(who, "stop");
                 cancelTimer();
-                announce(List.of(Announcements.shutDown(unit.name())));
+                output.announce(List.of(Announcements.shutDown(unit.name())));
                 moveTo(State.STOPPED, "stopped by request");
                 done.complete(status());
             }
@@ -182,21 +175,16 @@ public final class Supervisor implements ConsoleTarget {
         // A restart waiting for the same stop would start a child that no one stops any more.
         unloaded = true;
         return stop(who).thenApply(s -> {
+            infoFile.close();
             runDir.removeSidecars();
-            if (consoleLog != null) {
-                consoleLog.close();
-                consoleLog = null;
-            }
-            listeners.clear();
+            output.close();
             return s;
         });
     }
 
     /** logrotate's postrotate: the log file was moved away, open a new one. */
     public void reopenLog() {
-        if (consoleLog != null) {
-            consoleLog.reopen();
-        }
+        output.reopenLog();
     }
 
     // ---- ConsoleTarget ----
@@ -211,8 +199,19 @@ public final class Supervisor implements ConsoleTarget {
         return unit.console();
     }
 
+    /**
+     * The unit's status. A pending info-file write is done first: whoever is given this status (a
+     * {@code status} or {@code stop} answer, a console banner) may tell a script, and the script must
+     * then find the same state in the info file, not an older one.
+     */
     @Override
     public UnitStatus status() {
+        infoFile.flush();
+        return snapshot();
+    }
+
+    /** The status without writing the info file: for listeners, told at every change. */
+    private UnitStatus snapshot() {
         return new UnitStatus(unit.name(), state,
                 child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(),
                 Optional.of(since), restarts, Optional.ofNullable(lastExit), mode, Optional.ofNullable(problem));
@@ -220,16 +219,8 @@ public final class Supervisor implements ConsoleTarget {
 
     @Override
     public void input(byte[] buf, int off, int len) {
-        if (child == null || len == 0) {
-            return;
-        }
-        if (pendingInputLen == 0) {
-            int written = writeMaster(buf, off, len);
-            off += written;
-            len -= written;
-        }
-        if (len > 0) {
-            queueInput(buf, off, len);
+        if (pump != null) {
+            pump.input(buf, off, len);
         }
     }
 
@@ -242,7 +233,7 @@ public final class Supervisor implements ConsoleTarget {
     public void toggleKey(String who) {
         mode = mode == RestartMode.NEVER ? unit.restart().mode() : RestartMode.NEVER;
         audit(who, "toggle key: auto restart is now " + mode.key());
-        writeInfo();
+        infoFile.changed();
         notifyState();
     }
 
@@ -262,12 +253,12 @@ public final class Supervisor implements ConsoleTarget {
 
     @Override
     public void addListener(OutputListener listener) {
-        listeners.add(listener);
+        output.addListener(listener);
     }
 
     @Override
     public void removeListener(OutputListener listener) {
-        listeners.remove(listener);
+        output.removeListener(listener);
     }
 
     // ---- the child's life ----
@@ -289,16 +280,15 @@ public final class Supervisor implements ConsoleTarget {
         }
         startedNanos = System.nanoTime();
         problem = null;
-        openLogIfNeeded();
-        reactor.register(child.masterFd(), Epoll.EPOLLIN, this::masterReady);
-        masterWatched = true;
+        output.openLogIfNeeded();
+        pump = new PtyPump(reactor, ctx.buffers(), child.masterFd(), output, unit.name());
         reactor.register(child.pidFd(), Epoll.EPOLLIN, ev -> childExited());
         try {
             runDir.writePid(child.pid());
         } catch (IOException e) {
             log.warn("{}: cannot write the pid file in {}: {}", unit.name(), ctx.runDir(), e.getMessage());
         }
-        announce(Announcements.started(unit.name(), spec.argv().get(0), child.pid()));
+        output.announce(Announcements.started(unit.name(), spec.argv().get(0), child.pid()));
         moveTo(State.RUNNING, "pid " + child.pid());
     }
 
@@ -314,7 +304,7 @@ public final class Supervisor implements ConsoleTarget {
     private void fail(String why) {
         problem = why;
         log.error("{}: cannot start: {}", unit.name(), why);
-        announce(List.of("@@@ Cannot start child \"" + unit.name() + "\": " + why));
+        output.announce(List.of("@@@ Cannot start child \"" + unit.name() + "\": " + why));
         moveTo(State.FATAL, why);
     }
 
@@ -335,7 +325,7 @@ public final class Supervisor implements ConsoleTarget {
         int pid = child.pid();
         // The leader is gone; anything left in its group (background jobs) must not outlive it.
         child.signalGroup(Signal.KILL);
-        drainOutput();
+        pump.drain();
         closeChild();
         lastExit = exit;
         runDir.removePid();
@@ -343,7 +333,7 @@ public final class Supervisor implements ConsoleTarget {
         long now = System.nanoTime();
         ZonedDateTime wall = ZonedDateTime.now(ctx.zone());
         if (state == State.STOPPING) {
-            announce(Announcements.exited(pid, exit, wall, Announcements.STOPPED, unit.console().keys()));
+            output.announce(Announcements.exited(pid, exit, wall, Announcements.STOPPED, unit.console().keys()));
             moveTo(State.STOPPED, "pid " + pid + " " + exit.describe());
             List<CompletableFuture<UnitStatus>> waiters = new ArrayList<>(stopWaiters);
             stopWaiters.clear();
@@ -360,7 +350,7 @@ public final class Supervisor implements ConsoleTarget {
             case RestartDecision.Stay s -> Announcements.NO_RESTART;
             case RestartDecision.GiveUp g -> "giving up: " + g.reason();
         };
-        announce(Announcements.exited(pid, exit, wall, outcome, unit.console().keys()));
+        output.announce(Announcements.exited(pid, exit, wall, outcome, unit.console().keys()));
         switch (decision) {
             case RestartDecision.Stay s -> moveTo(State.EXITED, "pid " + pid + " " + exit.describe()
                     + "; restart mode " + mode.key() + " does not restart it");
@@ -382,138 +372,11 @@ public final class Supervisor implements ConsoleTarget {
     }
 
     private void closeChild() {
-        if (masterWatched) {
-            reactor.unregister(child.masterFd());
-            masterWatched = false;
-        }
+        pump.close();
+        pump = null;
         reactor.unregister(child.pidFd());
         child.close();
         child = null;
-        pendingInput = null;
-        pendingInputLen = 0;
-    }
-
-    // ---- output: child -> log and listeners ----
-
-    private void masterReady(int events) {
-        if ((events & Epoll.EPOLLOUT) != 0) {
-            flushInput();
-        }
-        if ((events & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
-            for (int i = 0; i < READS_PER_TURN && masterWatched; i++) {
-                if (!readOnce()) {
-                    break;
-                }
-            }
-        }
-    }
-
-    /** Reads one chunk; false when nothing more is there now. Stops watching the master at EOF/EIO. */
-    private boolean readOnce() {
-        LoopBuffers b = ctx.buffers();
-        long n = LibC.read(child.masterFd(), b.nativeBuf, LoopBuffers.SIZE);
-        if (n > 0) {
-            b.nativeBuf.read(0, b.heapBuf, 0, (int) n);
-            deliver(b.heapBuf, 0, (int) n);
-            return n == LoopBuffers.SIZE;
-        }
-        int err = n < 0 ? LibC.errno() : 0;
-        if (n < 0 && (err == LibC.EAGAIN || err == LibC.EINTR)) {
-            return false;
-        }
-        // EIO: every holder of the slave closed it. Stop watching (a hung-up master stays readable
-        // forever); the pidfd tells when the child is gone.
-        reactor.unregister(child.masterFd());
-        masterWatched = false;
-        return false;
-    }
-
-    private void drainOutput() {
-        while (masterWatched && readOnce()) {
-            // keep reading until the pty is empty: output written just before the exit is not lost
-        }
-        if (masterWatched) {
-            readOnce();
-        }
-    }
-
-    private void deliver(byte[] buf, int off, int len) {
-        if (consoleLog != null) {
-            consoleLog.write(buf, off, len);
-        }
-        logAtLineStart = buf[off + len - 1] == '\n';
-        for (int i = 0; i < listeners.size(); i++) {
-            listeners.get(i).output(buf, off, len);
-        }
-    }
-
-    private void announce(List<String> lines) {
-        if (consoleLog != null) {
-            StringBuilder b = new StringBuilder();
-            if (!logAtLineStart) {
-                b.append('\n');
-            }
-            lines.forEach(l -> b.append(l).append('\n'));
-            byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-            consoleLog.write(bytes, 0, bytes.length);
-            logAtLineStart = true;
-        }
-        for (String line : lines) {
-            for (int i = 0; i < listeners.size(); i++) {
-                listeners.get(i).announce(line);
-            }
-        }
-    }
-
-    private void openLogIfNeeded() {
-        if (consoleLog == null && ctx.logFile().isPresent()) {
-            String name = unit.name();
-            consoleLog = new ConsoleLog(ctx.logFile().get(), unit.log(), ctx.zone(),
-                    problemText -> log.warn("{}: {}", name, problemText));
-        }
-    }
-
-    // ---- input: console -> child ----
-
-    private int writeMaster(byte[] buf, int off, int len) {
-        LoopBuffers b = ctx.buffers();
-        int total = 0;
-        while (total < len) {
-            int chunk = Math.min(len - total, LoopBuffers.SIZE);
-            b.nativeBuf.write(0, buf, off + total, chunk);
-            long n = LibC.write(child.masterFd(), b.nativeBuf, chunk);
-            if (n <= 0) {
-                break;
-            }
-            total += (int) n;
-        }
-        return total;
-    }
-
-    private void queueInput(byte[] buf, int off, int len) {
-        if (pendingInput == null) {
-            pendingInput = new byte[INPUT_LIMIT];
-        }
-        int room = INPUT_LIMIT - pendingInputLen;
-        if (len > room) {
-            log.warn("{}: the child is not reading its terminal; {} bytes of console input dropped",
-                    unit.name(), len - room);
-            len = room;
-        }
-        System.arraycopy(buf, off, pendingInput, pendingInputLen, len);
-        pendingInputLen += len;
-        if (masterWatched) {
-            reactor.modify(child.masterFd(), Epoll.EPOLLIN | Epoll.EPOLLOUT);
-        }
-    }
-
-    private void flushInput() {
-        int written = pendingInputLen == 0 ? 0 : writeMaster(pendingInput, 0, pendingInputLen);
-        System.arraycopy(pendingInput, written, pendingInput, 0, pendingInputLen - written);
-        pendingInputLen -= written;
-        if (pendingInputLen == 0 && masterWatched) {
-            reactor.modify(child.masterFd(), Epoll.EPOLLIN);
-        }
     }
 
     // ---- state, sidecars, audit ----
@@ -529,27 +392,21 @@ public final class Supervisor implements ConsoleTarget {
             problem = null;
         }
         log.info("{}: {} -> {}{}", unit.name(), from, to, detail == null ? "" : " (" + detail + ")");
-        writeInfo();
+        infoFile.changed();
         notifyState();
     }
 
     private void notifyState() {
-        UnitStatus s = status();
-        for (int i = 0; i < listeners.size(); i++) {
-            listeners.get(i).stateChanged(s);
-        }
+        // No info-file write per change here: listeners (the console hub) only remember the state,
+        // and what they show a client (the banner) comes from status(), which writes it first.
+        output.stateChanged(snapshot());
     }
 
-    private void writeInfo() {
+    private InfoFile infoFileContent() {
         List<String> endpoints = new ArrayList<>(controlEndpoints);
         endpoints.addAll(logEndpoints);
-        InfoFile info = new InfoFile(ctx.managerPid(), endpoints,
+        return new InfoFile(ctx.managerPid(), endpoints,
                 child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(), state.name());
-        try {
-            runDir.writeInfo(info);
-        } catch (IOException e) {
-            log.warn("{}: cannot write the info file in {}: {}", unit.name(), ctx.runDir(), e.getMessage());
-        }
     }
 
     private void cancelTimer() {

@@ -23,8 +23,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -291,6 +294,43 @@ class SupervisorTest {
     }
 
     @Test
+    void afterAQuickCrashLoopTheInfoFileShowsWhereItEnded() throws Exception {
+        // a child that exits at once: its starts, exits and restarts come in bursts of changes
+        Unit u = restart(unit("burst", "false"), RestartMode.ALWAYS, Duration.ZERO, 3, Duration.ofMinutes(1));
+        try (var h = new SupervisorHarness(u, tmp)) {
+            h.run(() -> h.supervisor.setEndpoints(List.of("unix:/run/x/control"), List.of()));
+            h.run(() -> h.supervisor.start("test"));
+            Path info = h.runDir.resolve("info");
+            // only the file is watched, no status request: it must catch up by itself
+            Eventually.await("state:FATAL in " + info, SupervisorHarness.WAIT, () -> read(info).contains("state:FATAL"));
+            assertEquals("pid:" + ProcessHandle.current().pid() + "\nunix:/run/x/control\nstate:FATAL\n", read(info));
+            assertEquals(State.FATAL, h.status().state());
+        }
+    }
+
+    @Test
+    void whenStatusAnswersAStateTheInfoFileAlreadyShowsIt() throws Exception {
+        Unit u = restart(unit("flap", "sh", "-c", "exit 1"), RestartMode.ALWAYS, Duration.ZERO, 0, Duration.ofMinutes(10));
+        try (var h = new SupervisorHarness(u, tmp)) {
+            h.run(() -> h.supervisor.start("test"));
+            Path info = h.runDir.resolve("info");
+            Set<State> seen = EnumSet.noneOf(State.class);
+            Eventually.await("5 restarts", SupervisorHarness.WAIT, () -> {
+                // both on the loop, as the manager answers: nothing changes between the answer and the read
+                var answered = h.call(() -> Map.entry(h.supervisor.status(), read(info)));
+                UnitStatus s = answered.getKey();
+                String file = answered.getValue();
+                seen.add(s.state());
+                assertTrue(file.endsWith("state:" + s.state() + "\n"), "status " + s.state() + ", info file:\n" + file);
+                assertEquals(s.pid().isPresent(), file.contains("child:" + s.pid().orElse(-1) + "\n"), file);
+                assertEquals(s.pid().isPresent(), file.contains("child:"), file);
+                return s.restarts() >= 5;
+            });
+            assertTrue(seen.contains(State.BACKOFF), "sampled " + seen);
+        }
+    }
+
+    @Test
     void restartRunsANewChild() throws Exception {
         try (var h = new SupervisorHarness(unit("again", "sleep", "1000"), tmp)) {
             h.run(() -> h.supervisor.start("test"));
@@ -310,6 +350,16 @@ class SupervisorTest {
             h.run(() -> h.supervisor.start("test"));
             h.awaitState(State.EXITED);
             assertTrue(h.output().matches("(?s)nobody\n/dev/pts/\\d+\n.*"), h.output());
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
