@@ -3,7 +3,6 @@ package dev.manageprocs.console;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.supervisor.OutputListener;
-import dev.manageprocs.supervisor.State;
 import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.ConsoleSpec;
 import dev.manageprocs.unit.Endpoint;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 
 /**
  * One unit's console, procServ's party line: every byte the child writes goes to every client and
@@ -46,8 +44,6 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     private final List<Listener> controlListeners = new ArrayList<>();
     private final List<Listener> logListeners = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
-    private State lastState;
-    private OptionalInt lastPid;
     private boolean atLineStart = true;
     private boolean listening;
     private boolean closed;
@@ -61,9 +57,6 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         this.queueLimit = (int) (spec.historyBytes() + CLIENT_LAG);
         // one client stalled to its limit still leaves another as much room again; never more in all
         this.budget = new SendBudget(2L * queueLimit);
-        UnitStatus s = target.status();
-        this.lastState = s.state();
-        this.lastPid = s.pid();
     }
 
     /**
@@ -153,12 +146,8 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
 
     @Override
     public void stateChanged(UnitStatus status) {
-        // Only remembered for the banner: the supervisor announces starts and exits itself (the same
-        // lines go to the console log), so repeating them here would show each one twice.
-        lastState = status.state();
-        if (status.pid().isPresent()) {
-            lastPid = status.pid();
-        }
+        // Nothing to do: the supervisor announces starts and exits itself (the same lines go to the
+        // console log), so repeating them here would show each one twice; the banner asks the target.
     }
 
     /** Closes every client and listener and removes the socket files this hub created. Idempotent. */
