@@ -164,6 +164,35 @@ class SupervisorTest {
     }
 
     @Test
+    void inputForAChildThatDoesNotReadIsKeptInOrderUpToTheLimitAndTheRestDropped() throws Exception {
+        Path go = tmp.resolve("go");
+        Path got = tmp.resolve("got");
+        // raw, so every byte reaches the child as sent; it reads nothing until told, then all it can
+        try (var h = new SupervisorHarness(quick(unit("deaf", "sh", "-c",
+                "stty raw -echo; echo ready; while [ ! -e " + go + " ]; do sleep 0.05; done; timeout --foreground 1 cat > " + got),
+                RestartMode.NEVER), tmp)) {
+            h.run(() -> h.supervisor.start("test"));
+            h.awaitOutput("ready");
+            byte[] sent = new byte[200 * 1024];
+            for (int i = 0; i < sent.length; i++) {
+                sent[i] = (byte) (i % 251);
+            }
+            for (int off = 0; off < sent.length; off += 4096) { // as a console client's reads arrive
+                int at = off;
+                h.run(() -> h.supervisor.input(sent, at, 4096));
+            }
+            Files.createFile(go);
+            h.awaitState(State.EXITED);
+            byte[] received = Files.readAllBytes(got);
+            // 64 KiB queued by the manager, plus whatever the kernel's pty buffers took before it
+            assertTrue(received.length >= 64 * 1024 && received.length < sent.length,
+                    "the child got " + received.length + " of " + sent.length + " bytes");
+            assertTrue(java.util.Arrays.equals(received, 0, received.length, sent, 0, received.length),
+                    "what the child got is not the start of what was sent, in order");
+        }
+    }
+
+    @Test
     void holdoffSpacesStartsOfAShortLivedChild() throws Exception {
         Path starts = tmp.resolve("starts");
         Unit u = restart(unit("holdoff", "sh", "-c", "date +%s%N >> " + starts),
