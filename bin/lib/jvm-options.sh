@@ -2,8 +2,9 @@
 # (a class-data archive is only used when it was dumped with the same options).
 # Native access (JNA) is granted by the jar manifest (Enable-Native-Access), not a flag: the flag
 # would differ from the JDK base archive and disable class-data sharing.
-# JVM messages go to stderr: stdout is the command's output (status --json is read by scripts).
-MP_COMMON_OPTS=(-XX:+UseSerialGC -Xss512k -Xlog:all=warning:stderr)
+# JVM messages go to stderr only: stdout is the command's output (status --json is read by scripts),
+# and the JVM's default log output, which -Xlog:disable removes, is stdout.
+MP_COMMON_OPTS=(-XX:+UseSerialGC -Xss512k -Xlog:disable -Xlog:all=warning:stderr)
 # The daemon's heap starts small and is given back after the start-up garbage (parsing every unit
 # file), so a thousand idle units stay small. C1 only: the hot paths are native calls and array
 # copies, which C2 does not make faster (console throughput and echo latency measured the same,
