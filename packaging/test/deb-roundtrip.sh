@@ -91,7 +91,7 @@ version=$(dpkg-deb -f "$deb" Version)
 out=$(/usr/bin/manage-procs --version)
 [ "$out" = "manage-procs $version" ] || fail "--version printed '$out', expected 'manage-procs $version'"
 echo "$out"
-[ -r /usr/share/manage-procs/manage-procs-client.jsa ] || echo "note: no class-data archive was made (no Java found by postinst)"
+[ -r /usr/share/manage-procs/manage-procs-client.aot ] || [ -r /usr/share/manage-procs/manage-procs-client.jsa ] || echo "note: no class-data archive was made (no Java found by postinst)"
 err=$(XDG_RUNTIME_DIR="$work" /usr/bin/manage-procs --user status 2>&1 >/dev/null || true)
 case $err in *"no manager is running"*) ;; *) fail "a client call printed unexpected output: $err" ;; esac
 
