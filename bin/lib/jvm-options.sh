@@ -11,4 +11,7 @@ MP_COMMON_OPTS=(-XX:+UseSerialGC -Xss512k -Xlog:disable -Xlog:all=warning:stderr
 # bench/README.md), while C2's compiler arenas and code cost ~14 MiB of the manager's memory.
 MP_DAEMON_OPTS=("${MP_COMMON_OPTS[@]}" -XX:MaxRAMPercentage=25 -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
   -XX:TieredStopAtLevel=1)
-MP_CLIENT_OPTS=("${MP_COMMON_OPTS[@]}" -XX:TieredStopAtLevel=1 -XX:-UsePerfData)  # short runs: start fast
+# The client's runs are short: C1 only, no perf data file. Reflection through native accessors: a
+# unix socket's first use creates a SecureRandom, whose provider lookup otherwise spins method-handle
+# classes for one constructor call (5 ms of a status call; the property exists from JDK 18 on).
+MP_CLIENT_OPTS=("${MP_COMMON_OPTS[@]}" -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.reflect.useNativeAccessorOnly=true)
