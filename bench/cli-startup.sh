@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # CLI start-up: `manage-procs --version`, and `manage-procs status` with 100 units beside
 # `supervisorctl status` with 100 programs, both managers running on this machine in the same run.
-# Needs: hyperfine, supervisor (apt-get install hyperfine supervisor). Run bin/build first.
+# Needs: hyperfine, supervisor (apt-get install hyperfine supervisor), python3. Run bin/build first.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jar=$root/target/manage-procs.jar
+if ! [ "$root/target/manage-procs-client.aot" -nt "$jar" ] && ! [ "$root/target/manage-procs-client.jsa" -nt "$jar" ]; then
+  echo "note: no class-data archive newer than $jar (a test run rebuilds the jar); run bin/build first, or these are the figures of a CLI without it" >&2
+fi
 units=${UNITS:-100}
 runs=${RUNS:-30}
 work=$(mktemp -d /tmp/mp-bench.XXXXXX)
@@ -44,9 +48,18 @@ for _ in $(seq 1 100); do
 done
 echo "manage-procs units running: $n, supervisord programs running: $m"
 
-hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/version.md" \
+hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/version.md" --export-json "$work/version.json" \
   "$root/bin/manage-procs --version"
-hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status.md" \
+hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status.md" --export-json "$work/status.json" \
   "$root/bin/manage-procs --user status" \
   "supervisorctl -c $work/sv/sv.conf status"
 cat "$work/version.md" "$work/status.md"
+# medians too: one slow run from a busy neighbour moves a mean of 30 by a few ms
+python3 - "$work/version.json" "$work/status.json" <<'PY'
+import json, sys
+rows = [r for f in sys.argv[1:] for r in json.load(open(f))["results"]]
+print("\n| Command | Median [ms] |\n|:---|---:|")
+for r in rows:
+    print("| `%s` | %.1f |" % (r["command"], r["median"] * 1e3))
+print("| status / supervisorctl status | %.2f |" % (rows[1]["median"] / rows[2]["median"]))
+PY
