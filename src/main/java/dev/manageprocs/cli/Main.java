@@ -5,7 +5,6 @@ import java.io.InputStream;
 import dev.manageprocs.control.ControlClient;
 import dev.manageprocs.control.Response;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,42 +27,24 @@ public final class Main {
     GlobalOptions global;
 
     public static void main(String[] args) {
-        OptionalInt quick = quick(args);
-        if (quick.isPresent()) {
-            // Runtime.exit looks up a System.Logger first (to log the exit), a few ms of a status call;
-            // these commands start no thread and register no shutdown hook, and their output is flushed
-            Runtime.getRuntime().halt(quick.getAsInt());
-        }
-        System.exit(full(args));
+        System.exit(run(args));
     }
 
     /** Runs one command line; returns the exit code (separate from main() so tests can call it). */
     public static int run(String... args) {
-        OptionalInt quick = quick(args);
-        return quick.isPresent() ? quick.getAsInt() : full(args);
-    }
-
-    /** --version and the everyday commands, without picocli; empty for any other command line. */
-    private static OptionalInt quick(String[] args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             System.out.println("manage-procs " + version()); // the same line picocli prints, without its start-up
-            System.out.flush();
-            return OptionalInt.of(0);
+            return 0;
         }
         Optional<FastPath.Call> fast = FastPath.parse(args);
-        if (fast.isEmpty()) {
-            return OptionalInt.empty();
+        if (fast.isPresent()) {
+            FastPath.Call c = fast.get();
+            Response r = ControlClient.call(c.user(), c.system(), Optional.empty(), c.request());
+            System.out.print(r.out());
+            System.out.flush();
+            System.err.print(r.err());
+            return r.exitCode();
         }
-        FastPath.Call c = fast.get();
-        Response r = ControlClient.call(c.user(), c.system(), Optional.empty(), c.request());
-        System.out.print(r.out());
-        System.out.flush();
-        System.err.print(r.err());
-        System.err.flush();
-        return OptionalInt.of(r.exitCode());
-    }
-
-    private static int full(String[] args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("manage-procs: " + ex.getMessage());
