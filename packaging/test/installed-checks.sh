@@ -37,7 +37,7 @@ check_launcher() { # $1 = the package's version
   out=$(/usr/bin/manage-procs --version)
   [ "$out" = "manage-procs $1" ] || fail "--version printed '$out', expected 'manage-procs $1'"
   echo "$out"
-  [ -s /usr/share/manage-procs/manage-procs-client.jsa ] || echo "note: no class-data archive was made (no Java found by the package's scripts)"
+  [ -s /usr/share/manage-procs/manage-procs-client.aot ] || [ -s /usr/share/manage-procs/manage-procs-client.jsa ] || echo "note: no class-data archive was made (no Java found by the package's scripts)"
   err=$(XDG_RUNTIME_DIR="$work" /usr/bin/manage-procs --user status 2>&1 >/dev/null || true)
   case $err in *"no manager is running"*) ;; *) fail "a client call printed unexpected output: $err" ;; esac
 }

@@ -134,24 +134,30 @@ class LogsIT {
     @Test
     void followKeepsGoingAcrossRotationsWithoutLosingOrRepeatingALine() throws Exception {
         int lines = 300;
+        // the counter counts only once the follower shows its first line, so that no line can rotate
+        // out of reach before the follower is there (what this test is about is following, not -n)
+        Path go = tmp.resolve("go");
         manager.writeUnit("counter", """
                 [process]
-                command = ["sh", "-c", "i=0; while [ $i -lt %d ]; do i=$((i+1)); echo line $i; sleep 0.005; done; echo done; exec sleep 600"]
+                command = ["sh", "-c", "echo ready; while [ ! -e %s ]; do sleep 0.01; done; i=0; while [ $i -lt %d ]; do i=$((i+1)); echo line $i; sleep 0.005; done; echo done; exec sleep 600"]
                 stop_signal = "SIGKILL"
                 [restart]
                 autostart = false
                 [log]
                 max_size = "1KiB"
                 keep = 3
-                """.formatted(lines));
+                """.formatted(go, lines));
         assertEquals(0, manager.cli("reload").exit());
+        assertEquals(0, manager.cli("start", "counter").exit());
         List<String> cmd = List.of(ManagerProcess.launcher().toString(), "--user", "logs", "-f", "counter", "-n", "100000");
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(manager.environment());
         Process follower = pb.start();
         try {
             ByteArrayOutputStream out = collect(follower.getInputStream());
-            assertEquals(0, manager.cli("start", "counter").exit());
+            Eventually.until(Duration.ofSeconds(25), () -> text(out).contains("ready"),
+                    () -> "logs -f to show the first line:\n" + text(out));
+            Files.createFile(go);
             Eventually.until(Duration.ofSeconds(25), () -> text(out).contains("done"),
                     () -> "logs -f to show the end:\n" + text(out));
             assertTrue(Files.exists(manager.logDir.resolve("counter.log.3")), "the log rotated at least three times");
