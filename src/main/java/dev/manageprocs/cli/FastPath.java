@@ -9,14 +9,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The everyday commands (status, list, show, start, stop, restart) without picocli: building its model
- * of every command costs about 150 ms per run, most of a {@code status} call. Only plain spellings are
- * taken here; anything else (other options, help, usage errors) goes through picocli, which builds the
- * same Request for the same words (FastPathTest holds the two to that).
+ * The everyday commands (status, list, show, start, stop, restart, attach) without picocli: building
+ * its model of every command costs about 150 ms per run, most of a {@code status} call and half of an
+ * {@code attach}. Only plain spellings are taken here; anything else (other options, help, usage
+ * errors) goes through picocli, which builds the same Request for the same words (FastPathTest holds
+ * the two to that).
  */
 final class FastPath {
     /** A command line this path handles: the mode flags and the request. */
     record Call(boolean user, boolean system, Request request) {
+        /** attach opens a console stream; the other verbs are one request and one response. */
+        boolean attach() {
+            return request.verb().equals("attach");
+        }
     }
 
     private static final Set<String> PATTERN_VERBS = Set.of("start", "stop", "restart");
@@ -48,7 +53,8 @@ final class FastPath {
             if (!a.startsWith("-")) {
                 words.add(a);
             } else if (a.equals("--json") && (verb.equals("status") || verb.equals("list"))
-                    || a.equals("--all") && (verb.equals("list") || PATTERN_VERBS.contains(verb))) {
+                    || a.equals("--all") && (verb.equals("list") || PATTERN_VERBS.contains(verb))
+                    || a.equals("--read-only") && verb.equals("attach")) {
                 options.put(a.substring(2), "true");
             } else {
                 return Optional.empty();
@@ -58,6 +64,7 @@ final class FastPath {
             case "status" -> true;
             case "list" -> words.isEmpty();
             case "show" -> words.size() == 1 && options.isEmpty();
+            case "attach" -> words.size() == 1;
             case "start", "stop", "restart" -> options.containsKey("all") == words.isEmpty();
             default -> false;
         };

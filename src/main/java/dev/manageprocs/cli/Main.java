@@ -1,9 +1,10 @@
 package dev.manageprocs.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.manageprocs.control.CallFailed;
 import dev.manageprocs.control.ControlClient;
 import dev.manageprocs.control.Response;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -39,11 +40,10 @@ public final class Main {
         Optional<FastPath.Call> fast = FastPath.parse(args);
         if (fast.isPresent()) {
             FastPath.Call c = fast.get();
-            Response r = ControlClient.call(c.user(), c.system(), Optional.empty(), c.request());
-            System.out.print(r.out());
-            System.out.flush();
-            System.err.print(r.err());
-            return r.exitCode();
+            if (c.attach()) {
+                return attach(c);
+            }
+            return print(ControlClient.call(c.user(), c.system(), Optional.empty(), c.request()));
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -52,6 +52,23 @@ public final class Main {
         });
         cl.setExitCodeExceptionMapper(ex -> 2);
         return cl.execute(args);
+    }
+
+    /** AttachCommand's session for the fast path's plain spellings (no --timeout). No lambdas: start-up. */
+    private static int attach(FastPath.Call c) {
+        try {
+            return new AttachSession(ControlClient.openStream(c.user(), c.system(), Optional.empty(), c.request()),
+                    Terminal.ofStdin(), null).run();
+        } catch (CallFailed e) {
+            return print(e.response());
+        }
+    }
+
+    private static int print(Response r) {
+        System.out.print(r.out());
+        System.out.flush();
+        System.err.print(r.err());
+        return r.exitCode();
     }
 
     /** This build's version, from the resource Maven fills in. */

@@ -24,7 +24,7 @@ class FastPathTest {
                 List.of("status"), List.of("status", "--json"), List.of("--user", "status", "ioc*", "--json"),
                 List.of("--system", "status", "a", "b"), List.of("list"), List.of("list", "--all", "--json"),
                 List.of("show", "ioc1"), List.of("start", "ioc1"), List.of("stop", "--all"),
-                List.of("restart", "ioc*", "bl?"))) {
+                List.of("restart", "ioc*", "bl?"), List.of("attach", "ioc1"), List.of("--user", "attach", "--read-only", "ioc1"))) {
             String[] a = args.toArray(String[]::new);
             FastPath.Call call = FastPath.parse(a).orElseThrow(() -> new AssertionError("not fast: " + args));
             assertEquals(viaPicocli(a), call.request(), args.toString());
@@ -39,7 +39,8 @@ class FastPathTest {
                 List.of(), List.of("status", "--help"), List.of("--config", "x.toml", "status"), List.of("-v", "status"),
                 List.of("start"), List.of("stop", "--all", "ioc1"), List.of("show"), List.of("show", "a", "b"),
                 List.of("list", "x"), List.of("kill", "ioc1"), List.of("status", "--jsn"), List.of("add", "x.toml"),
-                List.of("--user", "--system", "status"), List.of("daemon"), List.of("--user"))) {
+                List.of("--user", "--system", "status"), List.of("daemon"), List.of("--user"), List.of("attach"),
+                List.of("attach", "a", "b"), List.of("attach", "--timeout", "5s", "ioc1"), List.of("attach", "--help"))) {
             assertTrue(FastPath.parse(args.toArray(String[]::new)).isEmpty(), args::toString);
         }
     }
