@@ -67,6 +67,7 @@ dpkg -i "$deb"
 dpkg-query -L "$pkg" > "$work/files"
 dpkg-query -W -f='${Conffiles}\n' "$pkg" | awk 'NF {print $1}' > "$work/conffiles"
 
+reinstall=(dpkg -i "$deb")
 check_installed "$(dpkg-deb -f "$deb" Version)" /lib/systemd/system/manage-procs.service /usr/share/zsh/vendor-completions
 
 step "dpkg -r: only conffiles stay"

@@ -1,6 +1,7 @@
 # Sourced by deb-roundtrip.sh and rpm-roundtrip.sh: the checks of an installed manage-procs that do
 # not depend on how it was installed, as an administrator meets it, as root. The caller sets `work`
-# (a scratch directory) and calls cleanup_installed_checks, then remove_test_group, from its EXIT trap.
+# (a scratch directory) and `reinstall` (the command that installs the package again over itself, as
+# an upgrade does) and calls cleanup_installed_checks, then remove_test_group, from its EXIT trap.
 op=mp-test-operator # a throwaway member of the control group
 daemon_pid=
 had_group=no; getent group manage-procs >/dev/null && had_group=yes
@@ -107,6 +108,19 @@ check_system_manager() {
   fi
   grep -qi 'permission denied' "$work/nobody.out" || fail "nobody's refusal does not say why: $(cat "$work/nobody.out")"
   cat "$work/nobody.out"
+
+  step "reinstalling the package (as an upgrade does) while the manager runs: nothing restarts"
+  local demo_pid
+  demo_pid=$(cat /run/manage-procs/demo-ioc/pid)
+  "${reinstall[@]}" > "$work/reinstall.out" 2>&1 || { cat "$work/reinstall.out"; fail "the reinstall failed"; }
+  cat "$work/reinstall.out"
+  grep -q 'still runs the old version' "$work/reinstall.out" ||
+    fail "the reinstall did not tell that the running manager still runs the old version"
+  kill -0 "$daemon_pid" 2>/dev/null || fail "the reinstall stopped the manager"
+  [ "$(cat /run/manage-procs/demo-ioc/pid 2>&1)" = "$demo_pid" ] ||
+    fail "the reinstall restarted demo-ioc or removed its pid file (pid $demo_pid)"
+  /usr/bin/manage-procs --system status demo-ioc >/dev/null || fail "the manager does not answer after the reinstall"
+  echo "manager pid $daemon_pid and demo-ioc pid $demo_pid unchanged"
 
   step "logrotate, then reopen-logs"
   if command -v logrotate >/dev/null; then

@@ -61,6 +61,7 @@ rpm_ -i --nodeps "$rpmfile"
 rpm -ql "$pkg" > "$work/files"
 version=$(rpm -q --queryformat '%{VERSION}' "$pkg")
 
+reinstall=(rpm_ -U --replacepkgs --nodeps "$rpmfile")
 check_installed "$version" /usr/lib/systemd/system/manage-procs.service /usr/share/zsh/site-functions
 
 step "rpm -e: an edited config file is kept as .rpmsave; the console logs stay; nothing else"

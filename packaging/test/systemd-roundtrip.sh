@@ -2,7 +2,8 @@
 # The .deb under a real systemd: boots Debian bookworm in a container (systemd-nspawn, systemd as its
 # PID 1), installs the package there and drives the service as an administrator does: enable --now
 # (Type=notify: active only once the autostart units run), reload (synchronous, no unit restarted),
-# a killed manager restarted by systemd, the journal, stop (units gone, service inactive), a manager
+# a killed manager restarted by systemd, a reinstall that restarts nothing, the journal, stop (units
+# gone, service inactive), a manager
 # that cannot start ending failed, and the per-user unit of a lingering user. Nothing is installed on this machine: the container's root is
 # an overlay on a cached minimal root file system whose changes vanish with the container, and the
 # container and everything it started are torn down on exit, also on failure.
@@ -217,6 +218,16 @@ wait_for 30 "the restart of the manager with demo-ioc running" restarted
 ! in_ct kill -0 "$demo_pid" 2>/dev/null || fail "demo-ioc of the killed manager (pid $demo_pid) is still running"
 [ "$(iocs)" = "$(pid_of demo-ioc)" ] || fail "not exactly the one demo IOC runs: pids $(iocs)"
 echo "manager pid $main_pid -> $(show MainPID), demo-ioc pid $demo_pid -> $(pid_of demo-ioc)"
+
+step "dpkg -i again (as an upgrade does) under systemd: the manager and its units keep running"
+main_pid=$(show MainPID) demo_pid=$(pid_of demo-ioc)
+in_ct dpkg -i /root/manage-procs.deb > "$work/reinstall.out" 2>&1 || { cat "$work/reinstall.out"; fail "the reinstall failed"; }
+grep -q 'still runs the old version' "$work/reinstall.out" ||
+  { cat "$work/reinstall.out"; fail "the reinstall did not tell that the running manager still runs the old version"; }
+[ "$(in_ct systemctl is-active manage-procs || true)" = active ] && [ "$(show MainPID)" = "$main_pid" ] ||
+  fail "the reinstall restarted or stopped the service (pid $main_pid, now $(show MainPID))"
+[ "$(pid_of demo-ioc)" = "$demo_pid" ] || fail "the reinstall restarted demo-ioc (pid $demo_pid, now $(pid_of demo-ioc))"
+echo "manager pid $main_pid and demo-ioc pid $demo_pid unchanged"
 
 step "systemctl stop"
 t=$SECONDS
