@@ -3,10 +3,10 @@
 # PID 1), installs the package there and drives the service as an administrator does: enable --now
 # (Type=notify: active only once the autostart units run), reload (synchronous, no unit restarted),
 # a killed manager restarted by systemd, a reinstall that restarts nothing, the journal, stop (units
-# gone, service inactive), a manager
-# that cannot start ending failed, and the per-user unit of a lingering user. Nothing is installed on this machine: the container's root is
-# an overlay on a cached minimal root file system whose changes vanish with the container, and the
-# container and everything it started are torn down on exit, also on failure.
+# gone, service inactive), a manager that cannot start ending failed, and the per-user unit of a
+# lingering user. Nothing is installed on this machine: the container's root is an overlay on a
+# cached minimal root file system whose changes vanish with the container, and the container and
+# everything it started are torn down on exit, also on failure.
 # The first run downloads about 45 MB with debootstrap (250 MB unpacked) into
 # $MANAGE_PROCS_ROOTFS_CACHE (default /var/cache/manage-procs-test); later runs reuse it. Needs root,
 # debootstrap and systemd-nspawn (apt-get install debootstrap systemd-container).
