@@ -11,7 +11,7 @@
 # $MANAGE_PROCS_ROOTFS_CACHE (default /var/cache/manage-procs-test); later runs reuse it. Needs root,
 # debootstrap and systemd-nspawn (apt-get install debootstrap systemd-container).
 # Usage: packaging/test/systemd-roundtrip.sh target/manage-procs_VERSION_ARCH.deb
-# Run by PackageRoundTripIT (bin/test) with -Dmanageprocs.systemdTest=true.
+# Run by PackageRoundTripIT (bin/test) with CI=true or -Dmanageprocs.systemdTest=true.
 set -euo pipefail
 deb=$(readlink -f "$1")
 src=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../..
