@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 
 /**
  * The daemon's logging, what logback.xml says, set up in code: reading logback.xml loads Logback's
- * XML configurator and the JDK's XML parser, ~400 classes that would stay in the manager's metaspace
+ * XML configurator and the JDK's XML parser, ~500 classes that would stay in the manager's metaspace
  * for as long as it runs. Only for the daemon (Daemon.configureLogging sets the properties first);
  * any other process, and the tests with their logback-test.xml, are configured from the XML as before.
  */
