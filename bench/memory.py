@@ -4,7 +4,8 @@ processes (one per unit, console on a unix socket) and of a supervisord with N p
 
 Each server runs alone, one after the other, in the same run; PSS is read from
 /proc/PID/smaps_rollup after the last child runs and SETTLE seconds more. Children are not counted.
-Env: RUNS (3), UNITS ("10 100 1000"), SETTLE (10 s), MANAGE_PROCS_JAVA_OPTS (passed to the manager).
+Env: RUNS (3), UNITS ("10 100 1000"), SETTLE (10 s), SERVERS ("ours procServ supervisord": which to
+measure), MANAGE_PROCS_JAVA_OPTS (passed to the manager).
 """
 import os
 import time
@@ -14,6 +15,7 @@ from harness import Manager, ProcServ, Scratch, Supervisord, log, median, pss_kb
 RUNS = int(os.environ.get("RUNS", "3"))
 UNITS = [int(n) for n in os.environ.get("UNITS", "10 100 1000").split()]
 SETTLE = float(os.environ.get("SETTLE", "10"))
+SERVERS = os.environ.get("SERVERS", "ours procServ supervisord").split()
 SLEEP = ["/bin/sleep", "1000000"]
 
 
@@ -44,20 +46,24 @@ def supervisord(n):
 
 
 def main():
-    results = {n: {"ours": [], "procServ": [], "supervisord": []} for n in UNITS}
+    measured = [(name, fn) for name, fn in (("ours", ours), ("procServ", procserv), ("supervisord", supervisord))
+                if name in SERVERS]
+    results = {n: {name: [] for name, _ in measured} for n in UNITS}
     for run in range(RUNS):
         for n in UNITS:
-            for name, fn in (("ours", ours), ("procServ", procserv), ("supervisord", supervisord)):
+            for name, fn in measured:
                 kb = fn(n)
                 results[n][name].append(kb)
                 log(f"run {run + 1}/{RUNS}, {n} units, {name}: {kb / 1024:.1f} MiB PSS")
-    print(f"| units | manage-procs PSS | procServ PSS (sum of N) | supervisord PSS "
-          f"| manage-procs / procServ |")
-    print("| --- | --- | --- | --- | --- |")
+    titles = {"ours": "manage-procs PSS", "procServ": "procServ PSS (sum of N)", "supervisord": "supervisord PSS"}
+    ratio = "ours" in SERVERS and "procServ" in SERVERS
+    print("| units | " + " | ".join(titles[k] for k, _ in measured) + (" | manage-procs / procServ |" if ratio else " |"))
+    print("| --- " * (1 + len(measured) + ratio) + "|")
     for n in UNITS:
-        o, p, v = (median(results[n][k]) / 1024 for k in ("ours", "procServ", "supervisord"))
-        ratios = [a / b for a, b in zip(results[n]["ours"], results[n]["procServ"])]
-        print(f"| {n} | {o:.1f} MiB | {p:.1f} MiB | {v:.1f} MiB | {median(ratios):.2f} |")
+        cells = [f"{median(results[n][k]) / 1024:.1f} MiB" for k, _ in measured]
+        if ratio:
+            cells.append(f"{median([a / b for a, b in zip(results[n]['ours'], results[n]['procServ'])]):.2f}")
+        print(f"| {n} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

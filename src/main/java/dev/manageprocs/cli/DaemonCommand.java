@@ -1,11 +1,7 @@
 package dev.manageprocs.cli;
 
-import dev.manageprocs.manager.Daemon;
-import dev.manageprocs.unit.Layout;
-import dev.manageprocs.unit.ManagerConfig;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,31 +30,14 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Read units from DIR instead of the configured unit_dirs (repeatable).")
     List<Path> unitDirs = List.of();
 
+    /** The launch these words ask for (FastPathTest holds the fast path's to it). */
+    DaemonLaunch launch() {
+        GlobalOptions g = main.global;
+        return new DaemonLaunch(g.user, g.system, g.config, g.verbose, unitDirs);
+    }
+
     @Override
     public Integer call() throws Exception {
-        GlobalOptions g = main.global;
-        if (g.user && g.system) {
-            spec.commandLine().getErr().println("manage-procs: --user and --system exclude each other; give one of them");
-            return 2;
-        }
-        Optional<Layout.Mode> mode = g.system ? Optional.of(Layout.Mode.SYSTEM)
-                : g.user ? Optional.of(Layout.Mode.USER) : Optional.empty();
-        Layout layout = Layout.forThisProcess(mode);
-        ManagerConfig config;
-        switch (ManagerConfig.load(layout, Optional.ofNullable(g.config))) {
-            case ManagerConfig.Result.Failed f -> {
-                f.diagnostics().forEach(d -> spec.commandLine().getErr().println(d));
-                spec.commandLine().getErr().println("manage-procs: the manager config has errors; fix them and start again");
-                return 1;
-            }
-            case ManagerConfig.Result.Ok ok -> config = ok.config();
-        }
-        if (!unitDirs.isEmpty()) {
-            config = new ManagerConfig(config.mode(), config.file(),
-                    unitDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList(), config.rundir(),
-                    config.logdir(), config.controlSocket(), config.controlGroup(), config.defaults());
-        }
-        Daemon.configureLogging(g.verbose);
-        return new Daemon(config, Main.version()).run();
+        return launch().run(spec.commandLine().getErr());
     }
 }

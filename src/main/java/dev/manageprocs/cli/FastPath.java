@@ -1,6 +1,7 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The everyday commands (status, list, show, start, stop, restart, attach) without picocli: building
- * its model of every command costs about 150 ms per run, most of a {@code status} call and half of an
- * {@code attach}. Only plain spellings are taken here; anything else (other options, help, usage
+ * The everyday commands (status, list, show, start, stop, restart, attach) and the daemon without
+ * picocli: building its model of every command costs about 150 ms per run, most of a {@code status}
+ * call and half of an {@code attach}, and its classes would stay in the manager's metaspace for as
+ * long as the manager runs. Only plain spellings are taken here; anything else (other options, help, usage
  * errors) goes through picocli, which builds the same Request for the same words (FastPathTest holds
  * the two to that).
  */
@@ -27,6 +29,24 @@ final class FastPath {
     private static final Set<String> PATTERN_VERBS = Set.of("start", "stop", "restart");
 
     private FastPath() {
+    }
+
+    /** {@code [--user|--system] daemon [--unit-dir DIR]...}: what the service units and the tests run. */
+    static Optional<DaemonLaunch> daemon(String[] args) {
+        int i = args.length > 0 && (args[0].equals("--user") || args[0].equals("--system")) ? 1 : 0;
+        if (i >= args.length || !args[i].equals("daemon")) {
+            return Optional.empty();
+        }
+        List<Path> unitDirs = new ArrayList<>();
+        for (i++; i < args.length; i += 2) {
+            if (!args[i].equals("--unit-dir") || i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                return Optional.empty();
+            }
+            unitDirs.add(Path.of(args[i + 1]));
+        }
+        boolean user = args[0].equals("--user");
+        boolean system = args[0].equals("--system");
+        return Optional.of(new DaemonLaunch(user, system, null, false, List.copyOf(unitDirs)));
     }
 
     static Optional<Call> parse(String[] args) {

@@ -5,6 +5,7 @@ import dev.manageprocs.control.ControlClient;
 import dev.manageprocs.control.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -45,6 +46,10 @@ public final class Main {
             }
             return print(ControlClient.call(c.user(), c.system(), Optional.empty(), c.request()));
         }
+        Optional<DaemonLaunch> daemon = FastPath.daemon(args);
+        if (daemon.isPresent()) {
+            return runDaemon(daemon.get());
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("manage-procs: " + ex.getMessage());
@@ -61,6 +66,17 @@ public final class Main {
                     Terminal.ofStdin(), null).run();
         } catch (CallFailed e) {
             return print(e.response());
+        }
+    }
+
+    /** The daemon without picocli; an unexpected failure ends as picocli's handler ends it. */
+    private static int runDaemon(DaemonLaunch launch) {
+        PrintWriter err = new PrintWriter(System.err, true);
+        try {
+            return launch.run(err);
+        } catch (Exception e) {
+            err.println("manage-procs: " + e.getMessage());
+            return 1;
         }
     }
 

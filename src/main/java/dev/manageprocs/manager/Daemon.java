@@ -30,12 +30,12 @@ public final class Daemon {
         this.version = version;
     }
 
-    /** Logback reads these when the first logger is made, so they are set before anything logs. */
+    /** DaemonLogConfigurator reads these when the first logger is made, so they are set before anything logs. */
     public static void configureLogging(boolean verbose) {
         boolean journal = System.getenv("JOURNAL_STREAM") != null; // journald stamps time itself
-        System.setProperty("manageprocs.logpattern", (journal ? "" : "%d{yyyy-MM-dd HH:mm:ss.SSS} ")
+        System.setProperty(DaemonLogConfigurator.PATTERN, (journal ? "" : "%d{yyyy-MM-dd HH:mm:ss.SSS} ")
                 + "%-5level %msg%n");
-        System.setProperty("manageprocs.loglevel", verbose ? "DEBUG" : "INFO");
+        System.setProperty(DaemonLogConfigurator.LEVEL, verbose ? "DEBUG" : "INFO");
     }
 
     /** Runs until SIGTERM/SIGINT; returns the exit code (0 clean, 1 could not start). */

@@ -45,6 +45,34 @@ class FastPathTest {
         }
     }
 
+    private static DaemonLaunch daemonViaPicocli(String... args) {
+        CommandLine.ParseResult sub = new CommandLine(new Main()).parseArgs(args).subcommand();
+        return ((DaemonCommand) sub.commandSpec().userObject()).launch();
+    }
+
+    @Test
+    void daemonSpellingsLaunchWhatPicocliLaunches() {
+        for (List<String> args : List.<List<String>>of(
+                List.of("daemon"), List.of("--user", "daemon"), List.of("--system", "daemon"),
+                List.of("--user", "daemon", "--unit-dir", "units"),
+                List.of("daemon", "--unit-dir", "/a", "--unit-dir", "b/c"))) {
+            String[] a = args.toArray(String[]::new);
+            DaemonLaunch fast = FastPath.daemon(a).orElseThrow(() -> new AssertionError("not fast: " + args));
+            assertEquals(daemonViaPicocli(a), fast, args.toString());
+        }
+    }
+
+    @Test
+    void otherDaemonSpellingsAreLeftToPicocli() {
+        for (List<String> args : List.<List<String>>of(
+                List.of("daemon", "--help"), List.of("-v", "daemon"), List.of("--config", "m.toml", "daemon"),
+                List.of("daemon", "--unit-dir"), List.of("daemon", "--unit-dir", "--help"),
+                List.of("daemon", "--unit-dir=units"), List.of("--user", "--system", "daemon"),
+                List.of("daemon", "--user"), List.of("--user"), List.of("status"))) {
+            assertTrue(FastPath.daemon(args.toArray(String[]::new)).isEmpty(), args::toString);
+        }
+    }
+
     @Test
     void versionAnswersWithThePicocliLine() {
         var out = new java.io.ByteArrayOutputStream();
