@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
                 + "been quiet for half a second: echo dbl | manage-procs attach ioc1"},
         footer = {"", "Exit status: 0 detached, input ended or --timeout reached; 1 the connection failed or was "
                 + "lost (the unit was removed, the manager stopped); 4 no such unit; 129/143 ended by SIGHUP/SIGTERM "
-                + "(the terminal is restored)."})
+                + "(the terminal is restored); 141 its output was closed (attach ... | head), silently."})
 final class AttachCommand extends ClientCommand {
     @Parameters(paramLabel = "NAME", arity = "1", description = "The unit's name.")
     String name;

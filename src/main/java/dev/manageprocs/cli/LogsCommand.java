@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "TIME is a date-time (2024-05-01T10:00, '2024-05-01 10:00:00', 2024-05-01T10:00+02:00), a date "
                 + "(2024-05-01, from midnight), a time of today (10:00) or a duration meaning that long ago (10min, "
                 + "1h, 30s). A line without a time stamp belongs to the time of the stamped line before it.",
-            "", "Exit status: 0 ok, 1 a unit has no console log, 4 no unit matches a name."})
+            "", "Exit status: 0 ok, 1 a unit has no console log, 4 no unit matches a name, 141 its output was closed "
+                + "(logs -f ... | head), silently."})
 final class LogsCommand extends ClientCommand {
     @Parameters(paramLabel = "NAME", arity = "1..*", description = "Unit names or glob patterns.")
     List<String> names;

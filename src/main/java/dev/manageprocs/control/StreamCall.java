@@ -33,10 +33,16 @@ public final class StreamCall implements AutoCloseable {
     /**
      * Passes every chunk to the sink until the manager's final response, which is returned. A connection
      * that ends without one comes back as exit 1 with a sentence; so does one closed by {@link #close()}.
+     * A sink that cannot write (our stdout is a pipe whose reader went away: {@code logs -f | head}) ends
+     * the stream quietly with {@link #OUTPUT_CLOSED}: that is no fault of the manager's, and there is
+     * nobody to tell.
      */
     public Response read(WireFormat.ChunkSink sink) {
         try {
-            return WireFormat.readStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16), sink);
+            return WireFormat.readStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16),
+                    new GuardedSink(sink));
+        } catch (OutputClosed e) {
+            return new Response(OUTPUT_CLOSED, "", "");
         } catch (EOFException e) {
             return Response.error(Response.FAILED, "the manager on " + socket
                     + " closed the connection (it stopped or crashed); check its log");
@@ -45,6 +51,36 @@ public final class StreamCall implements AutoCloseable {
                     + e.getMessage() + ")");
         } catch (ProtocolException e) {
             return Response.error(Response.FAILED, e.getMessage());
+        }
+    }
+
+    /** The exit status of a stream whose output was closed: 128 + SIGPIPE, as a program killed by it has. */
+    public static final int OUTPUT_CLOSED = 141;
+
+    /** What the sink failed to write, told apart from a failure to read the manager's connection. */
+    private static final class OutputClosed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosed(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /** No lambda: the client's start-up. */
+    private static final class GuardedSink implements WireFormat.ChunkSink {
+        private final WireFormat.ChunkSink sink;
+
+        GuardedSink(WireFormat.ChunkSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void chunk(boolean stderr, byte[] bytes) throws IOException {
+            try {
+                sink.chunk(stderr, bytes);
+            } catch (IOException e) {
+                throw new OutputClosed(e);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,32 @@ class LogsIT {
         ManagerProcess.Result r = manager.cli(all.toArray(String[]::new));
         assertEquals(0, r.exit(), r.toString());
         return r.out().replace("\r", "");
+    }
+
+    @Test
+    void aReaderThatGoesAwayEndsTheFollowerQuietly() throws Exception {
+        // logs -f | head -n 1: head leaves after one line; logs must end without blaming the manager
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                "\"$0\" --user logs -f a | head -n 1; echo \"logs exited ${PIPESTATUS[0]}\"",
+                ManagerProcess.launcher().toString()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().putAll(manager.environment());
+        Process p = pb.start();
+        ByteArrayOutputStream out = collect(p.getInputStream());
+        // the follower notices the closed pipe at its next write, so the log keeps growing until it ends
+        Eventually.await("logs -f to end once head has left", Duration.ofSeconds(20), () -> {
+            try {
+                Files.writeString(logs.resolve("a.log"), "2024-05-01 10:00:05 more\r\n", StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return !p.isAlive();
+        });
+        p.waitFor();
+        Eventually.await("the shell's last line", Duration.ofSeconds(5), () -> text(out).contains("logs exited"));
+        // one line of the log for head, then no word from logs, which exits as if killed by SIGPIPE
+        String shown = text(out).replace("\r", "");
+        assertTrue(shown.matches("2024-05-01 10:00:0\\d \\w+\nlogs exited 141\n"), shown);
     }
 
     @Test
