@@ -61,9 +61,14 @@ public final class Child implements AutoCloseable {
             LibC.close(master.fd());
             throw new SpawnException("cannot watch the new process " + pid + " (pidfd_open): " + error);
         }
-        long startTime = ProcessIdentity.startTime(pid).orElseThrow(
-                () -> new IllegalStateException("/proc/" + pid + "/stat of an unreaped child is missing"));
-        return new Child(pid, master.fd(), pidFd, master.slavePath(), startTime);
+        var startTime = ProcessIdentity.startTime(pid);
+        Child child = new Child(pid, master.fd(), pidFd, master.slavePath(), startTime.orElse(0));
+        if (startTime.isEmpty()) {
+            // without it the pid file could not be told from a recycled pid after a crash
+            child.abandon();
+            throw new SpawnException("cannot read /proc/" + pid + "/stat of the new process; is /proc mounted?");
+        }
+        return child;
     }
 
     public int pid() {
@@ -129,6 +134,20 @@ public final class Child implements AutoCloseable {
         status = code == ProcessControl.CLD_EXITED ? ExitStatus.exited(value)
                 : ExitStatus.killed(Signal.of(value), code == ProcessControl.CLD_DUMPED);
         return Optional.of(status);
+    }
+
+    /**
+     * For a child the caller cannot supervise after all (setting up its watch failed): SIGKILL to its
+     * process group, wait for it to end (a SIGKILLed process ends at once), then {@link #close()}.
+     */
+    public void abandon() {
+        ProcessControl.kill(-pid, Signal.KILL.number());
+        Memory info = ProcessControl.siginfo();
+        while (status == null && ProcessControl.waitid(ProcessControl.P_PIDFD, pidFd, info, ProcessControl.WEXITED) != 0
+                && LibC.errno() == LibC.EINTR) {
+            // interrupted: wait again
+        }
+        close();
     }
 
     /** Sets the terminal size; the kernel sends SIGWINCH to the foreground process group. */

@@ -3,7 +3,9 @@ package dev.manageprocs.console;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.posix.Sockets;
+import dev.manageprocs.reactor.LoopBuffers;
 import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.Announcements;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -114,8 +116,8 @@ final class Client {
     }
 
     private void read() {
-        IoBuffers io = IoBuffers.get();
-        long n = Sockets.recv(fd, io.readNative, IoBuffers.READ_SIZE, 0);
+        LoopBuffers io = reactor.buffers();
+        long n = Sockets.recv(fd, io.socketReadNative, LoopBuffers.SOCKET_READ_SIZE, 0);
         if (n < 0 && LibC.errno() == LibC.EAGAIN) {
             return;
         }
@@ -123,20 +125,20 @@ final class Client {
             close();
             return;
         }
-        io.readNative.read(0, io.read, 0, (int) n);
-        int data = decoder.decode(io.read, 0, (int) n);
+        io.socketReadNative.read(0, io.socketRead, 0, (int) n);
+        int data = decoder.decode(io.socketRead, 0, (int) n);
         send(decoder.takeReplies());
         decoder.takeWindowSize().ifPresent(w -> hub.clientResized(this, w.rows(), w.cols()));
         if (!closed && data > 0) {
-            hub.clientInput(this, io.read, 0, data);
+            hub.clientInput(this, io.socketRead, 0, data);
         }
     }
 
     private void flush() {
-        IoBuffers io = IoBuffers.get();
+        LoopBuffers io = reactor.buffers();
         while (!queue.isEmpty()) {
-            int n = queue.peek(io.writeNative, IoBuffers.WRITE_SIZE);
-            long sent = Sockets.send(fd, io.writeNative, n, Sockets.MSG_NOSIGNAL);
+            int n = queue.peek(io.socketWriteNative, LoopBuffers.SOCKET_WRITE_SIZE);
+            long sent = Sockets.send(fd, io.socketWriteNative, n, Sockets.MSG_NOSIGNAL);
             if (sent < 0) {
                 if (LibC.errno() != LibC.EAGAIN) {
                     close();
@@ -150,7 +152,7 @@ final class Client {
             }
         }
         if (dropped > 0) {
-            byte[] notice = ("\r\n@@@ " + dropped + " bytes of output were dropped because this client was not reading\r\n")
+            byte[] notice = ("\r\n" + Announcements.dropped(dropped) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             dropped = 0;
             send(notice);
@@ -163,12 +165,12 @@ final class Client {
 
     /** Writes what the socket takes now; -1 when the client is gone (it is closed then). */
     private int write(byte[] b, int off, int len) {
-        IoBuffers io = IoBuffers.get();
+        LoopBuffers io = reactor.buffers();
         int done = 0;
         while (done < len) {
-            int n = Math.min(len - done, IoBuffers.WRITE_SIZE);
-            io.writeNative.write(0, b, off + done, n);
-            long sent = Sockets.send(fd, io.writeNative, n, Sockets.MSG_NOSIGNAL);
+            int n = Math.min(len - done, LoopBuffers.SOCKET_WRITE_SIZE);
+            io.socketWriteNative.write(0, b, off + done, n);
+            long sent = Sockets.send(fd, io.socketWriteNative, n, Sockets.MSG_NOSIGNAL);
             if (sent < 0) {
                 if (LibC.errno() == LibC.EAGAIN) {
                     return done;

@@ -2,6 +2,8 @@ package dev.manageprocs.console;
 
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.Announcements;
+import dev.manageprocs.supervisor.ConsoleTarget;
 import dev.manageprocs.supervisor.OutputListener;
 import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.ConsoleSpec;
@@ -127,7 +129,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
         atLineStart = buf[off + len - 1] == '\n';
         if (Telnet.needsEscape(buf, off, len)) {
-            byte[] escaped = IoBuffers.get().escapeBuffer(len);
+            byte[] escaped = reactor.buffers().escapeBuffer(len);
             broadcast(escaped, 0, Telnet.escape(buf, off, len, escaped));
         } else {
             broadcast(buf, off, len);
@@ -142,12 +144,6 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
         byte[] text = ((atLineStart ? "" : "\r\n") + line + "\r\n").getBytes(StandardCharsets.UTF_8);
         output(text, 0, text.length);
-    }
-
-    @Override
-    public void stateChanged(UnitStatus status) {
-        // Nothing to do: the supervisor announces starts and exits itself (the same lines go to the
-        // console log), so repeating them here would show each one twice; the banner asks the target.
     }
 
     /** Closes every client and listener and removes the socket files this hub created. Idempotent. */
@@ -196,7 +192,6 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
                 target.killKey(c.who());
             } else if (keys.toggle().matches(b)) {
                 target.toggleKey(c.who());
-                announce(ServerMessages.toggled(target.status().restartMode()));
             } else if (keys.restart().matches(b)) {
                 target.restartKey(c.who());
             } else if (keys.quit().matches(b)) {
@@ -229,8 +224,8 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         clients.add(c);
         if (spec.banner()) {
             UnitStatus s = target.status();
-            sendLines(c, readOnly ? ServerMessages.readOnlyBanner(s)
-                    : ServerMessages.controlBanner(s, spec.keys(), users, loggers));
+            sendLines(c, readOnly ? Announcements.readOnlyBanner(s)
+                    : Announcements.controlBanner(s, spec.keys(), users, loggers));
         }
         c.send(Telnet.NEGOTIATION);
         if (history != null) {
@@ -247,9 +242,9 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
         int lines = lastNewline + 1;
         if (lines > 0) {
-            sendLines(c, List.of(ServerMessages.historyStart(lines)));
+            sendLines(c, List.of(Announcements.historyStart(lines)));
             sendEscaped(c, h, 0, lines);
-            sendLines(c, List.of(ServerMessages.historyEnd()));
+            sendLines(c, List.of(Announcements.historyEnd()));
         }
         sendEscaped(c, h, lines, h.length - lines);
     }

@@ -3,7 +3,7 @@ package dev.manageprocs.manager;
 import dev.manageprocs.console.ConsoleHub;
 import dev.manageprocs.console.SocketDefaults;
 import dev.manageprocs.reactor.Reactor;
-import dev.manageprocs.supervisor.LoopBuffers;
+import dev.manageprocs.supervisor.Goal;
 import dev.manageprocs.supervisor.Supervisor;
 import dev.manageprocs.supervisor.SupervisorContext;
 import dev.manageprocs.supervisor.UnitStatus;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * The registry of units: loads them from the unit directories, keeps each one's supervisor and
  * console, reloads, and stops everything on shutdown. The registry lives on the event loop; the
  * public methods may be called from any thread and hop onto the loop themselves.
+ *
+ * <p>Every change is one task on the loop, and a unit stays registered until its child is gone: a
+ * unit being removed or replaced (its supervisor's goal is Remove or Replace) keeps its name, its
+ * console endpoints and its place here while it stops, and leaves, or makes way for its successor,
+ * in the loop task that sees it retire ({@link #retired}). So a reload, SIGHUP or add in the meantime
+ * finds the name taken, and no second child of one unit can ever run.
  */
 public final class Manager {
     private static final Logger log = LoggerFactory.getLogger(Manager.class);
@@ -43,7 +48,6 @@ public final class Manager {
     private final ManagerConfig config;
     private final Reactor reactor;
     private final String hostname;
-    private final LoopBuffers buffers = new LoopBuffers();
     private final int pid = (int) ProcessHandle.current().pid();
     private final Map<String, String> env = SystemdNotifier.forChildren(System.getenv());
     private final ZoneId zone = ZoneId.systemDefault();
@@ -117,7 +121,7 @@ public final class Manager {
             List<String> removed = new ArrayList<>();
             List<CompletableFuture<?>> stops = new ArrayList<>();
             for (LoadedUnit lu : List.copyOf(units.values())) {
-                if (!found.containsKey(lu.name())) {
+                if (!found.containsKey(lu.name()) && !(lu.goal() instanceof Goal.Remove)) {
                     removed.add(lu.name());
                     stops.add(drop(lu, who + " (reload: unit file removed)"));
                 }
@@ -128,9 +132,12 @@ public final class Manager {
                 LoadedUnit lu = units.get(ok.unit().name());
                 if (lu == null) {
                     fresh.add(ok);
-                } else {
+                } else if (!(lu.goal() instanceof Goal.Remove)) {
                     lu.sawOnDisk(ok);
-                    if (lu.pending().isPresent()) {
+                    if (lu.goal() instanceof Goal.Replace r && lu.pending().isPresent()
+                            && !r.next().unit().equals(ok.unit())) {
+                        lu.supervisor.retire(new Goal.Replace(ok), who + " (reload: changed again while being replaced)");
+                    } else if (lu.pending().isPresent()) {
                         changed.add(lu.name());
                     }
                 }
@@ -196,25 +203,19 @@ public final class Manager {
 
     /** Starts the unit, first applying a changed unit file when there is one. Loop thread. */
     CompletableFuture<UnitStatus> start(LoadedUnit lu, String who) {
-        if (lu.pending().isEmpty()) {
-            lu.supervisor.start(who);
-            return CompletableFuture.completedFuture(lu.supervisor.status());
+        if (lu.pending().isPresent()) {
+            return replace(lu, who);
         }
-        return replace(lu, who, replacement -> {
-            replacement.supervisor.start(who);
-            return replacement.supervisor.status();
-        });
+        lu.supervisor.start(who);
+        return lu.supervisor.whenSettled();
     }
 
     /** Stops and starts the unit, applying a changed unit file when there is one. Loop thread. */
     CompletableFuture<UnitStatus> restart(LoadedUnit lu, String who) {
-        if (lu.pending().isEmpty()) {
-            return lu.supervisor.restart(who);
+        if (lu.pending().isPresent()) {
+            return replace(lu, who);
         }
-        return replace(lu, who, replacement -> {
-            replacement.supervisor.start(who);
-            return replacement.supervisor.status();
-        });
+        return lu.supervisor.restart(who);
     }
 
     /**
@@ -242,11 +243,12 @@ public final class Manager {
         return loaded;
     }
 
-    /** Stops and unloads a unit (its file stays); loop thread. */
+    /**
+     * Stops the unit and takes it out of the registry once its child is gone (its file stays); the
+     * future completes then. Loop thread.
+     */
     CompletableFuture<UnitStatus> drop(LoadedUnit lu, String who) {
-        units.remove(lu.name());
-        lu.console.close();
-        return lu.supervisor.unload(who);
+        return lu.supervisor.retire(Goal.REMOVE, who);
     }
 
     /** The units of a new scan that clash with nothing loaded (and with no earlier new unit). */
@@ -262,25 +264,57 @@ public final class Manager {
         return ok;
     }
 
-    private CompletableFuture<UnitStatus> replace(LoadedUnit lu, String who,
-                                                  Function<LoadedUnit, UnitStatus> then) {
+    /**
+     * Applies the unit's changed file: the unit stops (staying registered, its goal Replace), and in
+     * the loop task that sees it retire its successor is loaded and started ({@link #retired}). The
+     * future completes with the successor's status once that has settled.
+     */
+    private CompletableFuture<UnitStatus> replace(LoadedUnit lu, String who) {
         ParseResult.Ok next = lu.pending().orElseThrow();
         log.info("{}: applying the changed unit file {}", lu.name(), next.unit().file());
-        return drop(lu, who).thenApply(stopped -> {
-            List<Skipped> problems = new ArrayList<>();
-            List<ParseResult.Ok> ok = acceptable(List.of(next), problems);
-            Optional<LoadedUnit> loaded = ok.isEmpty() ? Optional.empty() : load(next, problems);
-            if (loaded.isEmpty()) {
-                // the new file cannot run (its console cannot bind): keep the unit with the old file
-                log.error("{}: the changed unit file cannot be applied: {}; keeping the previous one",
-                        lu.name(), problems.isEmpty() ? "unknown reason" : problems.get(0).why());
-                LoadedUnit previous = load(lu.parsed, problems).orElseThrow(
-                        () -> new IllegalStateException(lu.name() + ": cannot reload the previous unit file either"));
-                previous.sawOnDisk(next);
-                return then.apply(previous);
-            }
-            return then.apply(loaded.get());
-        });
+        CompletableFuture<UnitStatus> done = new CompletableFuture<>();
+        lu.handover.add(done);
+        lu.supervisor.retire(new Goal.Replace(next), who);
+        return done;
+    }
+
+    /**
+     * A unit whose goal was Remove or Replace has no child any more: it leaves the registry, or makes
+     * way for its successor, in this one loop task, so its name is never free in between.
+     */
+    private void retired(Supervisor supervisor, Goal goal) {
+        LoadedUnit lu = units.get(supervisor.unitName());
+        if (lu == null || lu.supervisor != supervisor) {
+            return; // its console never opened, so it was never registered
+        }
+        units.remove(lu.name());
+        lu.console.close();
+        if (!(goal instanceof Goal.Replace replace) || stopping) {
+            UnitStatus last = supervisor.status();
+            lu.handover.forEach(w -> w.complete(last));
+            return;
+        }
+        List<Skipped> problems = new ArrayList<>();
+        ParseResult.Ok next = replace.next();
+        Optional<LoadedUnit> successor = acceptable(List.of(next), problems).isEmpty() ? Optional.empty()
+                : load(next, problems);
+        if (successor.isEmpty()) {
+            // the new file cannot run (its console cannot bind): keep the unit with the old file
+            log.error("{}: the changed unit file cannot be applied: {}; keeping the previous one",
+                    lu.name(), problems.isEmpty() ? "unknown reason" : problems.get(0).why());
+            successor = load(lu.parsed, problems);
+            successor.ifPresent(previous -> previous.sawOnDisk(next));
+        }
+        if (successor.isEmpty()) {
+            String why = lu.name() + ": cannot load the previous unit file either: "
+                    + (problems.isEmpty() ? "unknown reason" : problems.get(problems.size() - 1).why());
+            log.error(why);
+            lu.handover.forEach(w -> w.completeExceptionally(new IllegalStateException(why)));
+            return;
+        }
+        LoadedUnit now = successor.get();
+        now.supervisor.start("manager (the changed unit file of " + lu.name() + " applied)");
+        now.supervisor.whenSettled().thenAccept(s -> lu.handover.forEach(w -> w.complete(s)));
     }
 
     /** Where the unit's console log goes; empty when it has none ({@code file = ""}). */
@@ -317,8 +351,8 @@ public final class Manager {
                             + "; check the permissions of rundir and logdir").toString()));
             return Optional.empty();
         }
-        SupervisorContext ctx = new SupervisorContext(reactor, buffers, pid, env, runDir, logFile, zone);
-        Supervisor supervisor = new Supervisor(unit, ctx);
+        SupervisorContext ctx = new SupervisorContext(reactor, pid, env, runDir, logFile, zone);
+        Supervisor supervisor = new Supervisor(unit, ctx, this::retired);
         boolean system = config.mode() == Layout.Mode.SYSTEM;
         SocketDefaults sockets = new SocketDefaults(runDir, system ? 0660 : 0600,
                 system ? Optional.of(config.controlGroup()) : Optional.empty());
@@ -326,7 +360,7 @@ public final class Manager {
         try {
             console = ConsoleHub.open(reactor, supervisor, sockets);
         } catch (IOException e) {
-            supervisor.unload("manager (console failed)");
+            supervisor.retire(Goal.REMOVE, "manager (console failed)");
             problems.add(new Skipped(unit.name(), unit.file(), Skipped.Kind.CONFLICT,
                     new Diagnostic(unit.file(), 0, 0, e.getMessage()).toString()));
             return Optional.empty();

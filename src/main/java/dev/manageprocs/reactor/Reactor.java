@@ -6,12 +6,15 @@ import dev.manageprocs.posix.LibC;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * One event loop on one platform thread: epoll over raw fds (pty masters, pidfds, sockets), timers and
  * tasks posted from other threads. Everything registered here runs on the loop thread only, so the
  * state it touches needs no locks. Handlers must not block (a disk write is the most they may do).
+ *
+ * <p>A handler that throws an exception is logged and the loop carries on: one unit's bug must not
+ * stop every other unit. An {@link Error} (out of memory, a stack overflow, a class that no longer
+ * loads because the jar was replaced) leaves the JVM in a state nothing can vouch for, so it ends the
+ * loop and is handed to the {@code onFatal} handler, which the manager uses to exit at once; calls
+ * still waiting for the loop then fail instead of hanging.
  */
 public final class Reactor implements Executor, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reactor.class);
@@ -72,11 +81,22 @@ public final class Reactor implements Executor, AutoCloseable {
     private final Map<Integer, Long> tokenByFd = new HashMap<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ArrayDeque<Runnable> posted = new ArrayDeque<>();
+    private final Set<CompletableFuture<?>> waitingCalls = new HashSet<>();
+    private final Consumer<Throwable> onFatal;
+    private LoopBuffers buffers;
+    private volatile Throwable died;
     private long nextToken = 1;
     private long timerSeq;
     private volatile boolean closing;
 
+    /** A loop whose fatal errors are only logged (tests; the loop thread still ends). */
     public Reactor(String name) {
+        this(name, t -> { });
+    }
+
+    /** @param onFatal called on the dying loop thread with the Error that ended the loop */
+    public Reactor(String name, Consumer<Throwable> onFatal) {
+        this.onFatal = onFatal;
         epfd = Epoll.epoll_create1(Epoll.EPOLL_CLOEXEC);
         if (epfd < 0) {
             throw new IllegalStateException("epoll_create1 failed: " + LibC.lastError());
@@ -95,9 +115,21 @@ public final class Reactor implements Executor, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /** The buffers every handler on this loop shares. Loop thread only. */
+    public LoopBuffers buffers() {
+        assertLoop();
+        if (buffers == null) {
+            buffers = new LoopBuffers();
+        }
+        return buffers;
+    }
+
     /** Runs the task on the loop thread, soon; callable from any thread. */
     @Override
     public void execute(Runnable task) {
+        if (died != null) {
+            throw new IllegalStateException("the event loop has stopped after a fatal error (" + died + ")", died);
+        }
         synchronized (posted) {
             posted.add(task);
         }
@@ -118,11 +150,14 @@ public final class Reactor implements Executor, AutoCloseable {
             }
         }
         CompletableFuture<T> result = new CompletableFuture<>();
+        synchronized (waitingCalls) {
+            waitingCalls.add(result);
+        }
         execute(() -> {
             try {
                 result.complete(task.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
+            } catch (Exception e) {
+                result.completeExceptionally(e); // an Error ends the loop, which fails every waiting call
             }
         });
         try {
@@ -138,6 +173,10 @@ public final class Reactor implements Executor, AutoCloseable {
                 throw err;
             }
             throw new IllegalStateException(e.getCause());
+        } finally {
+            synchronized (waitingCalls) {
+                waitingCalls.remove(result);
+            }
         }
     }
 
@@ -200,6 +239,20 @@ public final class Reactor implements Executor, AutoCloseable {
     }
 
     private void loop() {
+        try {
+            turns();
+        } catch (Error e) {
+            died = e;
+            log.error("the event loop failed and cannot go on", e);
+            synchronized (waitingCalls) {
+                waitingCalls.forEach(f -> f.completeExceptionally(new IllegalStateException(
+                        "the event loop has stopped after a fatal error (" + e + ")", e)));
+            }
+            onFatal.accept(e);
+        }
+    }
+
+    private void turns() {
         while (!closing) {
             int n = Epoll.epoll_wait(epfd, events, MAX_EVENTS, timeoutMillis());
             if (n < 0 && LibC.errno() != LibC.EINTR) {
@@ -267,8 +320,8 @@ public final class Reactor implements Executor, AutoCloseable {
     private static void guarded(Runnable r) {
         try {
             r.run();
-        } catch (Throwable t) {
-            log.error("event loop task failed; the loop carries on", t);
+        } catch (RuntimeException e) {
+            log.error("event loop task failed; the loop carries on", e);
         }
     }
 

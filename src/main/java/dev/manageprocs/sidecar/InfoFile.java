@@ -1,8 +1,6 @@
 package dev.manageprocs.sidecar;
 
 import java.util.List;
-import java.util.Objects;
-import java.util.OptionalInt;
 
 /**
  * procServ-compatible info file content.
@@ -15,17 +13,16 @@ import java.util.OptionalInt;
  * removed when procServ exits. procServ lists the most recently opened endpoint first; readers
  * search the lines rather than rely on that order, so we keep the caller's order.
  *
- * <p>After those lines we add {@code child:<pid>} while a child runs and {@code state:<STATE>};
- * readers written for procServ skip lines they do not know.
+ * <p>Nothing else goes into the file: strict procServ-style parsers reject lines they do not know.
+ * The child's pid is in the unit's {@code pid} file, its state in {@code status --json}; so the file
+ * changes only when the endpoints do.
  *
  * @param endpoints already in info-file form, e.g. "tcp:127.0.0.1:20000", "unix:/run/manage-procs/ioc1/control"
  */
-public record InfoFile(int managerPid, List<String> endpoints, OptionalInt childPid, String state) {
+public record InfoFile(int managerPid, List<String> endpoints) {
 
     public InfoFile {
         endpoints = List.copyOf(endpoints);
-        Objects.requireNonNull(childPid);
-        Objects.requireNonNull(state);
         for (String e : endpoints) {
             if (e.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("an info-file endpoint cannot contain a line break: " + e);
@@ -39,8 +36,6 @@ public record InfoFile(int managerPid, List<String> endpoints, OptionalInt child
         for (String e : endpoints) {
             b.append(e).append('\n');
         }
-        childPid.ifPresent(pid -> b.append("child:").append(pid).append('\n'));
-        b.append("state:").append(state).append('\n');
         return b.toString();
     }
 }

@@ -1,6 +1,7 @@
 package dev.manageprocs.supervisor;
 
 import dev.manageprocs.posix.LibC;
+import dev.manageprocs.reactor.LoopBuffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +73,9 @@ final class InputQueue {
     private int write(byte[] buf, int off, int len) {
         int total = 0;
         while (total < len) {
-            int chunk = Math.min(len - total, LoopBuffers.SIZE);
-            buffers.nativeBuf.write(0, buf, off + total, chunk);
-            long n = LibC.write(masterFd, buffers.nativeBuf, chunk);
+            int chunk = Math.min(len - total, LoopBuffers.PTY_SIZE);
+            buffers.ptyNative.write(0, buf, off + total, chunk);
+            long n = LibC.write(masterFd, buffers.ptyNative, chunk);
             if (n <= 0) {
                 break;
             }

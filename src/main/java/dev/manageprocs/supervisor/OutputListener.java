@@ -1,7 +1,8 @@
 package dev.manageprocs.supervisor;
 
 /**
- * A consumer of a unit's console: child output and server announcements. Called on the event loop,
+ * A consumer of a unit's console (its log, its console clients): child output and server
+ * announcements, every consumer the same, in the order they happened. Called on the event loop,
  * synchronously: implementations copy what they keep, keep at most a bounded amount and never block,
  * so a slow consumer can neither stall the child nor make the supervisor buffer.
  */
@@ -11,10 +12,5 @@ public interface OutputListener {
     void output(byte[] buf, int off, int len);
 
     /** A server message for people watching (one line, already starting with "@@@ ", no newline). */
-    default void announce(String line) {
-    }
-
-    /** The unit changed state (child started, exited, stopped...). */
-    default void stateChanged(UnitStatus status) {
-    }
+    void announce(String line);
 }

@@ -2,6 +2,7 @@ package dev.manageprocs.supervisor;
 
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
+import dev.manageprocs.reactor.LoopBuffers;
 import dev.manageprocs.reactor.Reactor;
 
 /**
@@ -13,6 +14,12 @@ import dev.manageprocs.reactor.Reactor;
 final class PtyPump {
     /** Reads per readiness event: bounds one flooding child's turn so the other units keep theirs. */
     private static final int READS_PER_TURN = 4;
+    /**
+     * The most one exit drains. What an exited child wrote is far less (the kernel buffers a few
+     * hundred KiB per terminal); the bound is for a stray process outside the child's process group
+     * that still holds the terminal and writes on, which must not hold the loop for ever.
+     */
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private final Reactor reactor;
     private final LoopBuffers buffers;
@@ -21,9 +28,9 @@ final class PtyPump {
     private final InputQueue input;
     private boolean watched;
 
-    PtyPump(Reactor reactor, LoopBuffers buffers, int masterFd, ConsoleOutput output, String unitName) {
+    PtyPump(Reactor reactor, int masterFd, ConsoleOutput output, String unitName) {
         this.reactor = reactor;
-        this.buffers = buffers;
+        this.buffers = reactor.buffers();
         this.masterFd = masterFd;
         this.output = output;
         this.input = new InputQueue(buffers, masterFd, unitName);
@@ -38,13 +45,20 @@ final class PtyPump {
         }
     }
 
-    /** Reads everything the terminal still holds: output written just before the child exited is not lost. */
+    /**
+     * Reads everything the terminal still holds, until it is empty (EAGAIN) or closed (EIO): the last
+     * words of a child that exited (an assertion, a segfault message) are what an operator needs, and
+     * the exit line must come after them. A short read does not mean empty: a pty master hands out
+     * about 4 KiB per read whatever is waiting.
+     */
     void drain() {
-        while (watched && readOnce()) {
-            // keep reading until the pty is empty
-        }
-        if (watched) {
-            readOnce();
+        long drained = 0;
+        while (watched && drained < DRAIN_LIMIT) {
+            long n = readOnce();
+            if (n <= 0) {
+                return;
+            }
+            drained += n;
         }
     }
 
@@ -61,29 +75,33 @@ final class PtyPump {
             reactor.modify(masterFd, Epoll.EPOLLIN);
         }
         if ((events & (Epoll.EPOLLIN | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+            // a short read usually means empty for now; epoll is level-triggered and says if not
             for (int i = 0; i < READS_PER_TURN && watched; i++) {
-                if (!readOnce()) {
+                if (readOnce() < LoopBuffers.PTY_SIZE) {
                     break;
                 }
             }
         }
     }
 
-    /** Reads one chunk; false when nothing more is there now. Stops watching the master at EOF/EIO. */
-    private boolean readOnce() {
-        long n = LibC.read(masterFd, buffers.nativeBuf, LoopBuffers.SIZE);
+    /**
+     * Reads one chunk and hands it on; returns its size, 0 when nothing is there now (EAGAIN), -1 at
+     * EOF/EIO, where it stops watching the master.
+     */
+    private long readOnce() {
+        long n = LibC.read(masterFd, buffers.ptyNative, LoopBuffers.PTY_SIZE);
         if (n > 0) {
-            buffers.nativeBuf.read(0, buffers.heapBuf, 0, (int) n);
-            output.childOutput(buffers.heapBuf, 0, (int) n);
-            return n == LoopBuffers.SIZE;
+            buffers.ptyNative.read(0, buffers.ptyHeap, 0, (int) n);
+            output.childOutput(buffers.ptyHeap, 0, (int) n);
+            return n;
         }
         int err = n < 0 ? LibC.errno() : 0;
         if (n < 0 && (err == LibC.EAGAIN || err == LibC.EINTR)) {
-            return false;
+            return 0;
         }
         // EIO: every holder of the slave closed it. Stop watching (a hung-up master stays readable
         // forever); the pidfd tells when the child is gone.
         close();
-        return false;
+        return -1;
     }
 }

@@ -4,7 +4,6 @@ import dev.manageprocs.child.Child;
 import dev.manageprocs.child.ExitStatus;
 import dev.manageprocs.child.LaunchSpec;
 import dev.manageprocs.child.SpawnException;
-import dev.manageprocs.console.ConsoleTarget;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.unit.Durations;
@@ -33,6 +32,14 @@ import org.slf4j.LoggerFactory;
  * from the unit's {@link ConsoleOutput}), restarts it by policy, stops it with escalation, keeps its
  * pid and info files.
  *
+ * <p>Requests set the unit's {@link Goal}; the child's exit and the end of a holdoff read the goal
+ * and the {@link State} and decide from those alone what happens next, so no earlier request can
+ * act behind a later one's back. A unit whose goal is Remove or Replace retires once its child is
+ * gone: it removes its files and tells its {@link Owner}, which takes it out of the registry (or puts
+ * its successor in) in that same loop task. Requests that want to answer their caller get a future
+ * that completes once the unit has settled for the goal then in force ({@link #whenSettled}); futures
+ * only report, they never decide.
+ *
  * <p>Everything here runs on the event loop thread (the manager reaches it through
  * {@link Reactor#call}); that single thread is why no field needs a lock. State changes go through
  * {@link #moveTo}, which enforces the transitions of {@link State}.
@@ -40,17 +47,26 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor implements ConsoleTarget {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
+    /** Who is told when a retiring unit is done: its child is gone and its files are removed. */
+    @FunctionalInterface
+    public interface Owner {
+        /** @param goal the Remove or Replace goal the unit retired for */
+        void retired(Supervisor supervisor, Goal goal);
+    }
+
     private final SupervisorContext ctx;
     private final Reactor reactor;
     private final RunDir runDir;
     private final ConsoleOutput output;
-    private final InfoFileWriter infoFile;
-    private final List<CompletableFuture<UnitStatus>> stopWaiters = new ArrayList<>();
+    private final Owner owner;
+    private final List<CompletableFuture<UnitStatus>> settleWaiters = new ArrayList<>();
 
     private final Unit unit;
     private final RestartPolicy policy;
     private RestartMode mode;
+    private Goal goal = Goal.STOP;
     private State state = State.STOPPED;
+    private boolean retired;
     private Child child;
     private PtyPump pump;
     private long startedNanos;
@@ -59,43 +75,50 @@ public final class Supervisor implements ConsoleTarget {
     private ExitStatus lastExit;
     private String problem;
     private Reactor.Timer timer;
-    private boolean startAfterStop;
-    /** Being removed (reload, shutdown): nothing may start the child again, not even a restart in flight. */
-    private boolean unloaded;
     private List<String> controlEndpoints = List.of();
     private List<String> logEndpoints = List.of();
     private int rows = 24;
     private int cols = 80;
 
-    public Supervisor(Unit unit, SupervisorContext ctx) {
+    public Supervisor(Unit unit, SupervisorContext ctx, Owner owner) {
         this.unit = unit;
         this.ctx = ctx;
+        this.owner = owner;
         this.reactor = ctx.reactor();
         this.runDir = new RunDir(ctx.runDir());
         this.policy = new RestartPolicy(unit.restart());
         this.mode = unit.restart().mode();
         this.output = new ConsoleOutput(unit.name(), ctx.logFile(), unit.log(), ctx.zone());
-        this.infoFile = new InfoFileWriter(reactor, runDir, this::infoFileContent, unit.name());
     }
 
-    // ---- operations (event loop thread) ----
+    // ---- requests (event loop thread) ----
 
-    /** The console endpoints ("tcp:127.0.0.1:20000", "unix:/path") for the info file and PROCSERV_INFO. */
+    /**
+     * The console endpoints ("tcp:127.0.0.1:20000", "unix:/path") for PROCSERV_INFO and the info
+     * file, which is written now: it holds nothing else, so it changes only with them.
+     */
     public void setEndpoints(List<String> control, List<String> readOnly) {
         controlEndpoints = List.copyOf(control);
         logEndpoints = List.copyOf(readOnly);
-        infoFile.changed();
+        List<String> all = new ArrayList<>(controlEndpoints);
+        all.addAll(logEndpoints);
+        try {
+            runDir.writeInfo(new InfoFile(ctx.managerPid(), all));
+        } catch (IOException e) {
+            log.warn("{}: cannot write the info file in {}: {}", unit.name(), runDir.dir(), e.getMessage());
+        }
     }
 
-    /** Starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
+    /** Goal Run: starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
     public void start(String who) {
-        if (unloaded) {
-            log.info("{}: not starting for {}: the unit is being removed", unit.name(), who);
+        if (goal.retiring()) {
+            log.info("{}: not starting for {}: the unit is being {}d", unit.name(), who, goal.word());
             return;
         }
+        goal = Goal.RUN;
         switch (state) {
             case RUNNING, STARTING -> { }
-            case STOPPING -> startAfterStop = true;
+            case STOPPING -> audit(who, "start (once the child has stopped)");
             case BACKOFF, STOPPED, EXITED, FATAL -> {
                 audit(who, "start");
                 cancelTimer();
@@ -103,51 +126,69 @@ public final class Supervisor implements ConsoleTarget {
                 spawn();
             }
         }
+        settle();
     }
 
     /**
-     * Stops the unit: stop_signal to the process group, SIGKILL after stop_timeout. The future
-     * completes once the unit is STOPPED (at once when no child runs).
+     * Goal Stop: stop_signal to the process group, SIGKILL after stop_timeout. The future completes
+     * once the unit has settled (at once when no child runs).
      */
     public CompletableFuture<UnitStatus> stop(String who) {
-        CompletableFuture<UnitStatus> done = new CompletableFuture<>();
-        startAfterStop = false;
-        switch (state) {
-            case RUNNING -> {
-                audit(who, "stop");
-                stopWaiters.add(done);
-                Signal sig = unit.process().stopSignal();
-                output.announce(List.of(Announcements.stopping(unit.name(), sig.name(), who)));
-                moveTo(State.STOPPING, "sending " + sig + " to process group " + child.pid());
-                child.signalGroup(sig);
-                timer = reactor.schedule(unit.process().stopTimeout(), this::stopTimedOut);
-            }
-            case STOPPING -> stopWaiters.add(done);
-            case BACKOFF, EXITED, FATAL -> {
-                audit(who, "stop");
-                cancelTimer();
-                output.announce(List.of(Announcements.shutDown(unit.name())));
-                moveTo(State.STOPPED, "stopped by request");
-                done.complete(status());
-            }
-            case STOPPED, STARTING -> done.complete(status());
+        if (!goal.retiring()) {
+            goal = Goal.STOP;
         }
-        return done;
+        bringDown(who);
+        return whenSettled();
     }
 
-    /** Stops a running child, then starts it again. */
+    /** Goal Run, through a stop of the running child: the exit then starts a new one at once. */
     public CompletableFuture<UnitStatus> restart(String who) {
-        CompletableFuture<UnitStatus> done = new CompletableFuture<>();
-        if (state.childAlive()) {
-            stop(who).thenRun(() -> {
-                start(who);
-                done.complete(status());
-            });
+        if (goal.retiring()) {
+            log.info("{}: not restarting for {}: the unit is being {}d", unit.name(), who, goal.word());
+            return whenSettled();
+        }
+        if (state == State.RUNNING) {
+            goal = Goal.RUN;
+            audit(who, "restart");
+            bringDown(who);
         } else {
             start(who);
-            done.complete(status());
         }
-        return done;
+        return whenSettled();
+    }
+
+    /**
+     * Goal Remove or Replace: stops the child, then removes the pid and info files, closes the log and
+     * tells the owner, which takes the unit out of the registry or puts its successor in. A later
+     * Replace only changes which file the successor comes from; Remove wins over Replace.
+     */
+    public CompletableFuture<UnitStatus> retire(Goal retiring, String who) {
+        if (!retiring.retiring()) {
+            throw new IllegalArgumentException("retire takes Remove or Replace, not " + retiring.word());
+        }
+        if (retired) {
+            return whenSettled();
+        }
+        if (goal instanceof Goal.Remove && retiring instanceof Goal.Replace) {
+            log.info("{}: not replacing for {}: the unit is being removed", unit.name(), who);
+            return whenSettled();
+        }
+        goal = retiring;
+        audit(who, retiring.word());
+        bringDown(who);
+        return whenSettled();
+    }
+
+    /**
+     * Completes with the unit's status once it has settled for its goal: Run, when a child runs or the
+     * policy has decided (RUNNING, BACKOFF, EXITED, FATAL); Stop, when STOPPED; Remove and Replace, when
+     * retired. A request superseded meanwhile gets the status the newer goal settled in.
+     */
+    public CompletableFuture<UnitStatus> whenSettled() {
+        CompletableFuture<UnitStatus> f = new CompletableFuture<>();
+        settleWaiters.add(f);
+        settle();
+        return f;
     }
 
     /** Sends a signal to the child's process group; false when no child runs. */
@@ -159,7 +200,6 @@ public final class Supervisor implements ConsoleTarget {
         return child.signalGroup(signal);
     }
 
-
     /** The child's window size, now and for later starts (the most recent interactive attach wins). */
     @Override
     public void resize(int newRows, int newCols) {
@@ -168,18 +208,6 @@ public final class Supervisor implements ConsoleTarget {
         if (child != null) {
             child.resize(rows, cols);
         }
-    }
-
-    /** Stops the child (if any), then removes the sidecar files and closes the log: the unit is gone. */
-    public CompletableFuture<UnitStatus> unload(String who) {
-        // A restart waiting for the same stop would start a child that no one stops any more.
-        unloaded = true;
-        return stop(who).thenApply(s -> {
-            infoFile.close();
-            runDir.removeSidecars();
-            output.close();
-            return s;
-        });
     }
 
     /** logrotate's postrotate: the log file was moved away, open a new one. */
@@ -199,20 +227,10 @@ public final class Supervisor implements ConsoleTarget {
         return unit.console();
     }
 
-    /**
-     * The unit's status. A pending info-file write is done first: whoever is given this status (a
-     * {@code status} or {@code stop} answer, a console banner) may tell a script, and the script must
-     * then find the same state in the info file, not an older one.
-     */
+    /** The unit's status now. */
     @Override
     public UnitStatus status() {
-        infoFile.flush();
-        return snapshot();
-    }
-
-    /** The status without writing the info file: for listeners, told at every change. */
-    private UnitStatus snapshot() {
-        return new UnitStatus(unit.name(), state,
+        return new UnitStatus(unit.name(), state, goal,
                 child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(),
                 Optional.of(since), restarts, Optional.ofNullable(lastExit), mode, Optional.ofNullable(problem));
     }
@@ -229,12 +247,12 @@ public final class Supervisor implements ConsoleTarget {
         kill(unit.process().killSignal(), who + " (kill key)");
     }
 
+    /** Auto restart between the unit's mode and never; the log and every client are told. */
     @Override
     public void toggleKey(String who) {
         mode = mode == RestartMode.NEVER ? unit.restart().mode() : RestartMode.NEVER;
         audit(who, "toggle key: auto restart is now " + mode.key());
-        infoFile.changed();
-        notifyState();
+        output.announce(List.of(Announcements.toggled(mode)));
     }
 
     @Override
@@ -263,26 +281,33 @@ public final class Supervisor implements ConsoleTarget {
 
     // ---- the child's life ----
 
+    /**
+     * STARTING, then RUNNING with a watched child, or FATAL with the reason: whatever goes wrong on the
+     * way, the unit never stays STARTING and no child is left running unwatched.
+     */
     private void spawn() {
         moveTo(State.STARTING, null);
         LaunchSpec spec;
         try {
             spec = launchSpec();
+            child = Child.spawn(spec);
+            startedNanos = System.nanoTime();
+            problem = null;
+            output.openLogIfNeeded();
+            pump = new PtyPump(reactor, child.masterFd(), output, unit.name());
+            reactor.register(child.pidFd(), Epoll.EPOLLIN, ev -> childExited());
         } catch (IOException e) {
             fail("cannot read env_file: " + e.getMessage());
             return;
-        }
-        try {
-            child = Child.spawn(spec);
         } catch (SpawnException e) {
             fail(e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            log.error("{}: unexpected failure while starting the child", unit.name(), e);
+            abandonChild();
+            fail(e.getMessage() != null ? e.getMessage() : e.toString());
+            return;
         }
-        startedNanos = System.nanoTime();
-        problem = null;
-        output.openLogIfNeeded();
-        pump = new PtyPump(reactor, ctx.buffers(), child.masterFd(), output, unit.name());
-        reactor.register(child.pidFd(), Epoll.EPOLLIN, ev -> childExited());
         try {
             runDir.writePid(child.pid());
         } catch (IOException e) {
@@ -290,6 +315,19 @@ public final class Supervisor implements ConsoleTarget {
         }
         output.announce(Announcements.started(unit.name(), spec.argv().get(0), child.pid()));
         moveTo(State.RUNNING, "pid " + child.pid());
+    }
+
+    /** A child whose watch could not be set up: it must not run on unsupervised. */
+    private void abandonChild() {
+        if (pump != null) {
+            pump.close();
+            pump = null;
+        }
+        if (child != null) {
+            reactor.unregister(child.pidFd());
+            child.abandon();
+            child = null;
+        }
     }
 
     private LaunchSpec launchSpec() throws IOException {
@@ -304,11 +342,35 @@ public final class Supervisor implements ConsoleTarget {
     private void fail(String why) {
         problem = why;
         log.error("{}: cannot start: {}", unit.name(), why);
-        output.announce(List.of("@@@ Cannot start child \"" + unit.name() + "\": " + why));
+        output.announce(List.of(Announcements.cannotStart(unit.name(), why)));
         moveTo(State.FATAL, why);
     }
 
+    /** Towards a goal without a child (Stop, Remove, Replace, or the first half of a restart). */
+    private void bringDown(String who) {
+        switch (state) {
+            case RUNNING -> {
+                audit(who, "stop");
+                Signal sig = unit.process().stopSignal();
+                output.announce(List.of(Announcements.stopping(unit.name(), sig.name(), who)));
+                moveTo(State.STOPPING, "sending " + sig + " to process group " + child.pid());
+                child.signalGroup(sig);
+                timer = reactor.schedule(unit.process().stopTimeout(), this::stopTimedOut);
+            }
+            case BACKOFF, EXITED, FATAL -> {
+                audit(who, "stop");
+                cancelTimer();
+                output.announce(List.of(Announcements.shutDown(unit.name())));
+                moveTo(State.STOPPED, "stopped by request");
+            }
+            case STOPPING, STOPPED, STARTING -> { } // STARTING never lasts beyond the task that spawns
+        }
+        retireWhenDown();
+        settle();
+    }
+
     private void stopTimedOut() {
+        timer = null;
         if (child != null) {
             log.warn("{}: still running {} after {}; sending SIGKILL to process group {}", unit.name(),
                     unit.process().stopSignal(), Durations.format(unit.process().stopTimeout()), child.pid());
@@ -330,21 +392,20 @@ public final class Supervisor implements ConsoleTarget {
         lastExit = exit;
         runDir.removePid();
         cancelTimer();
-        long now = System.nanoTime();
         ZonedDateTime wall = ZonedDateTime.now(ctx.zone());
         if (state == State.STOPPING) {
             output.announce(Announcements.exited(pid, exit, wall, Announcements.STOPPED, unit.console().keys()));
             moveTo(State.STOPPED, "pid " + pid + " " + exit.describe());
-            List<CompletableFuture<UnitStatus>> waiters = new ArrayList<>(stopWaiters);
-            stopWaiters.clear();
-            waiters.forEach(w -> w.complete(status()));
-            if (startAfterStop) {
-                startAfterStop = false;
-                start("restart after stop");
+            if (goal instanceof Goal.Run) {
+                // a restart, or a start while it stopped: the stop was only the first half
+                policy.reset();
+                spawn();
             }
+            retireWhenDown();
+            settle();
             return;
         }
-        RestartDecision decision = policy.afterExit(mode, exit, startedNanos, now);
+        RestartDecision decision = policy.afterExit(mode, exit, startedNanos, System.nanoTime());
         String outcome = switch (decision) {
             case RestartDecision.Restart r -> Announcements.RESTARTING;
             case RestartDecision.Stay s -> Announcements.NO_RESTART;
@@ -361,14 +422,19 @@ public final class Supervisor implements ConsoleTarget {
             case RestartDecision.Restart r -> {
                 moveTo(State.BACKOFF, "pid " + pid + " " + exit.describe() + "; restarting in "
                         + Durations.format(r.delay()));
-                timer = reactor.schedule(r.delay(), () -> {
-                    timer = null;
-                    policy.restarted(System.nanoTime());
-                    restarts++;
-                    spawn();
-                });
+                timer = reactor.schedule(r.delay(), this::holdoffOver);
             }
         }
+        settle();
+    }
+
+    /** The holdoff of an automatic restart is over (a request that changed the goal cancelled this timer). */
+    private void holdoffOver() {
+        timer = null;
+        policy.restarted(System.nanoTime());
+        restarts++;
+        spawn();
+        settle();
     }
 
     private void closeChild() {
@@ -379,7 +445,39 @@ public final class Supervisor implements ConsoleTarget {
         child = null;
     }
 
-    // ---- state, sidecars, audit ----
+    /** A retiring unit without a child releases its files and tells its owner, once. */
+    private void retireWhenDown() {
+        if (!goal.retiring() || retired || state != State.STOPPED) {
+            return;
+        }
+        retired = true;
+        runDir.removeSidecars();
+        output.close();
+        owner.retired(this, goal);
+    }
+
+    private boolean settled() {
+        return switch (goal) {
+            case Goal.Run r -> state == State.RUNNING || state == State.BACKOFF || state == State.EXITED
+                    || state == State.FATAL;
+            case Goal.Stop s -> state == State.STOPPED;
+            case Goal.Remove r -> retired;
+            case Goal.Replace r -> retired;
+        };
+    }
+
+    /** Answers the requests waiting for the unit to settle, once it has. */
+    private void settle() {
+        if (settleWaiters.isEmpty() || !settled()) {
+            return;
+        }
+        UnitStatus now = status();
+        List<CompletableFuture<UnitStatus>> waiting = List.copyOf(settleWaiters);
+        settleWaiters.clear();
+        waiting.forEach(w -> w.complete(now));
+    }
+
+    // ---- state, audit ----
 
     private void moveTo(State to, String detail) {
         State from = state;
@@ -392,21 +490,6 @@ public final class Supervisor implements ConsoleTarget {
             problem = null;
         }
         log.info("{}: {} -> {}{}", unit.name(), from, to, detail == null ? "" : " (" + detail + ")");
-        infoFile.changed();
-        notifyState();
-    }
-
-    private void notifyState() {
-        // No info-file write per change here: listeners (the console hub) only remember the state,
-        // and what they show a client (the banner) comes from status(), which writes it first.
-        output.stateChanged(snapshot());
-    }
-
-    private InfoFile infoFileContent() {
-        List<String> endpoints = new ArrayList<>(controlEndpoints);
-        endpoints.addAll(logEndpoints);
-        return new InfoFile(ctx.managerPid(), endpoints,
-                child != null ? OptionalInt.of(child.pid()) : OptionalInt.empty(), state.name());
     }
 
     private void cancelTimer() {

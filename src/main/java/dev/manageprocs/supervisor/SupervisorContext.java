@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the manager hands each supervisor: the shared loop and its I/O buffers, and the unit's resolved
+ * What the manager hands each supervisor: the shared loop, and the unit's resolved
  * paths ({@code runDir} = {@code <rundir>/<name>}, {@code logFile} empty when the unit logs nothing).
  */
 public record SupervisorContext(
         Reactor reactor,
-        LoopBuffers buffers,
         int managerPid,
         Map<String, String> managerEnv,
         Path runDir,

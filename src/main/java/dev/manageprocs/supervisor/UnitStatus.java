@@ -7,12 +7,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A snapshot of one unit for status, the console banner and the info file.
- * {@code restartMode} is the effective one (the toggle key flips it between the unit's mode and NEVER).
+ * A snapshot of one unit for status and the console banner: what was asked of it ({@code goal}) and
+ * where it is ({@code state}). {@code restartMode} is the effective one (the toggle key flips it
+ * between the unit's mode and NEVER).
  */
 public record UnitStatus(
         String name,
         State state,
+        Goal goal,
         OptionalInt pid,
         Optional<Instant> since,
         int restarts,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manageprocs.child.ExitStatus;
+import dev.manageprocs.supervisor.Goal;
 import dev.manageprocs.supervisor.State;
 import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.Endpoint;
@@ -50,7 +51,7 @@ class ConsoleHubTest {
     @Test
     void bannerOfAStoppedUnitSaysShutDownAndWhichKeysWork() throws Exception {
         try (HubFixture f = HubFixture.tcp(dir, false)) {
-            f.target.changeState(new UnitStatus("ioc1", State.EXITED, OptionalInt.empty(), Optional.empty(), 2,
+            f.target.changeState(new UnitStatus("ioc1", State.EXITED, Goal.RUN, OptionalInt.empty(), Optional.empty(), 2,
                     Optional.of(ExitStatus.exited(3)), RestartMode.NEVER, Optional.empty()));
             TestClient c = f.controlClient();
             String text = c.text();
@@ -249,11 +250,11 @@ class ConsoleHubTest {
             TestClient log = f.logClient();
             f.target.push("epics> ");
             f.target.announce("@@@ Kill key pressed by unix:/x uid 1000 (alice)");
-            f.target.changeState(new UnitStatus("ioc1", State.BACKOFF, OptionalInt.empty(), Optional.empty(), 0,
+            f.target.changeState(new UnitStatus("ioc1", State.BACKOFF, Goal.RUN, OptionalInt.empty(), Optional.empty(), 0,
                     Optional.of(ExitStatus.killed(Signal.KILL, false)), RestartMode.ALWAYS, Optional.empty()));
-            f.target.changeState(new UnitStatus("ioc1", State.STARTING, OptionalInt.empty(), Optional.empty(), 1,
+            f.target.changeState(new UnitStatus("ioc1", State.STARTING, Goal.RUN, OptionalInt.empty(), Optional.empty(), 1,
                     Optional.empty(), RestartMode.ALWAYS, Optional.empty()));
-            f.target.changeState(new UnitStatus("ioc1", State.RUNNING, OptionalInt.of(4343), Optional.of(Instant.now()), 1,
+            f.target.changeState(new UnitStatus("ioc1", State.RUNNING, Goal.RUN, OptionalInt.of(4343), Optional.of(Instant.now()), 1,
                     Optional.empty(), RestartMode.ALWAYS, Optional.empty()));
             f.target.announce("@@@ The PID of new child \"ioc1\" is: 4343");
             String expected = "epics> \r\n@@@ Kill key pressed by unix:/x uid 1000 (alice)\r\n"

@@ -1,7 +1,9 @@
 package dev.manageprocs.console;
 
 import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.ConsoleTarget;
 import dev.manageprocs.supervisor.OutputListener;
+import dev.manageprocs.supervisor.Goal;
 import dev.manageprocs.supervisor.State;
 import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.ConsoleSpec;
@@ -38,7 +40,7 @@ final class TestTarget implements ConsoleTarget {
         this.reactor = reactor;
         this.spec = spec;
         this.echo = echo;
-        this.status = new UnitStatus("ioc1", State.RUNNING, OptionalInt.of(4242), Optional.of(Instant.now()), 0,
+        this.status = new UnitStatus("ioc1", State.RUNNING, Goal.RUN, OptionalInt.of(4242), Optional.of(Instant.now()), 0,
                 Optional.empty(), RestartMode.ALWAYS, Optional.empty());
     }
 
@@ -78,9 +80,12 @@ final class TestTarget implements ConsoleTarget {
     public void toggleKey(String who) {
         record(who);
         UnitStatus s = status;
-        status = new UnitStatus(s.name(), s.state(), s.pid(), s.since(), s.restarts(), s.lastExit(),
+        status = new UnitStatus(s.name(), s.state(), s.goal(), s.pid(), s.since(), s.restarts(), s.lastExit(),
                 s.restartMode() == RestartMode.NEVER ? RestartMode.ALWAYS : RestartMode.NEVER, s.problem());
         toggles.incrementAndGet();
+        // as the supervisor does: the outcome goes to every consumer of the console
+        String line = "@@@ Toggled auto restart to " + (status.restartMode() == RestartMode.NEVER ? "OFF" : "ON");
+        listeners.forEach(l -> l.announce(line));
     }
 
     @Override
@@ -148,7 +153,6 @@ final class TestTarget implements ConsoleTarget {
     void changeState(UnitStatus next) {
         reactor.execute(() -> {
             status = next;
-            listeners.forEach(l -> l.stateChanged(next));
         });
     }
 

@@ -3,6 +3,7 @@ package dev.manageprocs.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.manageprocs.child.ExitStatus;
+import dev.manageprocs.supervisor.Goal;
 import dev.manageprocs.supervisor.State;
 import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.RestartMode;
@@ -23,14 +24,14 @@ class ReportsTest {
     private final StatusReport report = new StatusReport(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static final List<UnitRow> ROWS = List.of(
-            new UnitRow(new UnitStatus("ioc1", State.RUNNING, OptionalInt.of(4242),
+            new UnitRow(new UnitStatus("ioc1", State.RUNNING, Goal.RUN, OptionalInt.of(4242),
                     Optional.of(NOW.minus(Duration.ofSeconds(3 * 86400 + 4 * 3600 + 5 * 60 + 6))), 2,
                     Optional.of(ExitStatus.exited(3)), RestartMode.ALWAYS, Optional.empty()),
                     "unix:/run/manage-procs/ioc1/control", true),
-            new UnitRow(new UnitStatus("bl2-motor", State.RUNNING, OptionalInt.of(77),
+            new UnitRow(new UnitStatus("bl2-motor", State.RUNNING, Goal.RUN, OptionalInt.of(77),
                     Optional.of(NOW.minusSeconds(12 * 60 + 34)), 0, Optional.empty(), RestartMode.ON_FAILURE,
                     Optional.empty()), "tcp:127.0.0.1:20000", false),
-            new UnitRow(new UnitStatus("crashy", State.FATAL, OptionalInt.empty(), Optional.of(NOW.minusSeconds(5)),
+            new UnitRow(new UnitStatus("crashy", State.FATAL, Goal.RUN, OptionalInt.empty(), Optional.of(NOW.minusSeconds(5)),
                     10, Optional.of(ExitStatus.killed(Signal.of(11), true)), RestartMode.ALWAYS,
                     Optional.of("restarted 10 times within 10min; 'manage-procs start crashy' tries again")),
                     "", false));

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,25 +19,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class InfoFileTest {
 
     @Test
-    void rendersProcServLinesThenChildAndState() {
-        InfoFile info = new InfoFile(4242, List.of("tcp:127.0.0.1:20000", "unix:/run/manage-procs/ioc1/control"),
-                OptionalInt.of(4300), "RUNNING");
-        assertEquals("pid:4242\ntcp:127.0.0.1:20000\nunix:/run/manage-procs/ioc1/control\nchild:4300\nstate:RUNNING\n",
-                info.render());
+    void rendersExactlyProcServsLines() {
+        InfoFile info = new InfoFile(4242, List.of("tcp:127.0.0.1:20000", "unix:/run/manage-procs/ioc1/control"));
+        assertEquals("pid:4242\ntcp:127.0.0.1:20000\nunix:/run/manage-procs/ioc1/control\n", info.render());
     }
 
     @Test
-    void noChildLineWhileNoChildRuns() {
-        assertEquals("pid:7\nstate:BACKOFF\n", new InfoFile(7, List.of(), OptionalInt.empty(), "BACKOFF").render());
+    void withoutEndpointsOnlyThePidLine() {
+        assertEquals("pid:7\n", new InfoFile(7, List.of()).render());
     }
 
     @Test
     void anEndpointWithALineBreakIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new InfoFile(7, List.of("unix:/a\nstate:FAKE"), OptionalInt.empty(), "RUNNING"));
+                () -> new InfoFile(7, List.of("unix:/a\nstate:FAKE")));
     }
 
-    /** Our file must begin exactly like the one procServ 2.7.0 writes for the same endpoints. */
+    /** Our file must be exactly the one procServ 2.7.0 writes for the same endpoints. */
     @Test
     void startsLikeTheRealProcServ(@TempDir Path tmp) throws Exception {
         assumeTrue(new File("/usr/bin/procServ").canExecute(), "procServ is not installed");
@@ -53,9 +50,9 @@ class InfoFileTest {
         try {
             Eventually.await("procServ's info file", Duration.ofSeconds(5), () -> readOrEmpty(infoPath).endsWith("\n"));
             String theirs = readOrEmpty(infoPath);
-            String ours = new InfoFile((int) procServ.pid(), List.of("unix:" + control), OptionalInt.of(1), "RUNNING").render();
+            String ours = new InfoFile((int) procServ.pid(), List.of("unix:" + control)).render();
             assertEquals("pid:" + procServ.pid() + "\nunix:" + control + "\n", theirs);
-            assertTrue(ours.startsWith(theirs), ours);
+            assertEquals(theirs, ours);
         } finally {
             procServ.destroy();
             procServ.waitFor();

@@ -24,12 +24,12 @@ class RunDirTest {
     void writesPidAndInfoInADirectoryItCreates() throws IOException {
         RunDir run = new RunDir(tmp.resolve("run/ioc1"));
         run.writePid(1234);
-        run.writeInfo(new InfoFile(99, List.of("unix:/x"), OptionalInt.of(1234), "RUNNING"));
+        run.writeInfo(new InfoFile(99, List.of("unix:/x")));
 
         assertEquals("rwxr-xr-x", mode(run.dir()));
         assertEquals("1234\n", Files.readString(run.dir().resolve("pid")));
         assertEquals("rw-r--r--", mode(run.dir().resolve("pid")));
-        assertEquals("pid:99\nunix:/x\nchild:1234\nstate:RUNNING\n", Files.readString(run.dir().resolve("info")));
+        assertEquals("pid:99\nunix:/x\n", Files.readString(run.dir().resolve("info")));
         assertEquals("rw-r--r--", mode(run.dir().resolve("info")));
         try (var files = Files.list(run.dir())) {
             assertEquals(List.of("info", "pid"), files.map(p -> p.getFileName().toString()).sorted().toList(),
@@ -60,7 +60,7 @@ class RunDirTest {
         run.removePid();
         run.removeSidecars();
         run.writePid(5);
-        run.writeInfo(new InfoFile(1, List.of(), OptionalInt.empty(), "STOPPED"));
+        run.writeInfo(new InfoFile(1, List.of()));
         Files.writeString(run.dir().resolve("control"), "a socket, owned by the console");
         run.removePid();
         assertFalse(Files.exists(run.dir().resolve("pid")));

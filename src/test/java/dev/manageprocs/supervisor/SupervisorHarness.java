@@ -24,15 +24,16 @@ final class SupervisorHarness implements AutoCloseable, OutputListener {
     final Path logFile;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
     private final List<String> announcements = new ArrayList<>();
-    private final List<State> states = new ArrayList<>();
+    /** The goals the supervisor told its owner it retired for. */
+    final List<Goal> retiredFor = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SupervisorHarness(Unit unit, Path tmp) {
         runDir = tmp.resolve("run").resolve(unit.name());
         logFile = tmp.resolve(unit.name() + ".log");
-        SupervisorContext ctx = new SupervisorContext(reactor, new LoopBuffers(), (int) ProcessHandle.current().pid(),
+        SupervisorContext ctx = new SupervisorContext(reactor, (int) ProcessHandle.current().pid(),
                 System.getenv(), runDir, Optional.of(logFile), ZoneId.systemDefault());
         supervisor = reactor.call(() -> {
-            Supervisor s = new Supervisor(unit, ctx);
+            Supervisor s = new Supervisor(unit, ctx, (retiree, goal) -> retiredFor.add(goal));
             s.addListener(this);
             return s;
         });
@@ -75,10 +76,6 @@ final class SupervisorHarness implements AutoCloseable, OutputListener {
         return List.copyOf(announcements);
     }
 
-    synchronized List<State> states() {
-        return List.copyOf(states);
-    }
-
     @Override
     public synchronized void output(byte[] buf, int off, int len) {
         output.write(buf, off, len);
@@ -90,13 +87,8 @@ final class SupervisorHarness implements AutoCloseable, OutputListener {
     }
 
     @Override
-    public synchronized void stateChanged(UnitStatus status) {
-        states.add(status.state());
-    }
-
-    @Override
     public void close() throws Exception {
-        call(() -> supervisor.unload("test")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        call(() -> supervisor.retire(Goal.REMOVE, "test")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         reactor.close();
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Units with DESIGN §3 defaults for tests; each wither returns a changed copy. */
+/** Units with the unit-file defaults (docs/unit-files.md) for tests; each wither returns a changed copy. */
 public final class TestUnits {
     private TestUnits() {
     }
@@ -61,6 +61,11 @@ public final class TestUnits {
     public static ProcessSpec withChdir(ProcessSpec p, Path chdir) {
         return new ProcessSpec(p.command(), chdir, p.env(), p.envFile(), p.user(), p.group(), p.umask(),
                 p.coreSize(), p.stopSignal(), p.stopTimeout(), p.killSignal());
+    }
+
+    public static ProcessSpec withEnvFile(ProcessSpec p, Path envFile) {
+        return new ProcessSpec(p.command(), p.chdir(), p.env(), Optional.of(envFile), p.user(), p.group(),
+                p.umask(), p.coreSize(), p.stopSignal(), p.stopTimeout(), p.killSignal());
     }
 
     public static ProcessSpec withUser(ProcessSpec p, String user) {

@@ -1,7 +1,5 @@
-package dev.manageprocs.console;
+package dev.manageprocs.supervisor;
 
-import dev.manageprocs.supervisor.OutputListener;
-import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.ConsoleSpec;
 
 /**
