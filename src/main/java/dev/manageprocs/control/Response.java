@@ -2,7 +2,8 @@ package dev.manageprocs.control;
 
 /**
  * The manager's answer: the client prints {@code out} to stdout and {@code err} to stderr as they are
- * and exits with {@code exitCode} (DESIGN §7: 0 ok, 1 failed, 2 usage, 3 not running, 4 no such unit).
+ * and exits with {@code exitCode}: 0 ok, 1 failed, 2 usage, 3 not running, 4 no such unit (EXIT STATUS in
+ * manage-procs(1)).
  */
 public record Response(int exitCode, String out, String err) {
     public static final int OK = 0;

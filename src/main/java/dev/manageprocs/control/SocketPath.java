@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where the client finds the manager's control socket (DESIGN §4): the same {@link Layout} and
+ * Where the client finds the manager's control socket (docs/paths.md): the same {@link Layout} and
  * manager.toml the daemon reads, so both always agree. manager.toml is parsed only when there is
  * one (or --config names it), which keeps the usual client start fast; no JNA, no logging.
  */

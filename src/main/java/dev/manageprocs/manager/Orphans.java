@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Children that a crashed manager left running. A child that ignores SIGHUP outlives its manager;
  * starting the unit again would run a second IOC beside it. The pid file alone is never trusted: the
  * pid counts only while its process started when the pid file was written (within a few seconds),
- * so a recycled pid is left alone (DESIGN §8).
+ * so a recycled pid is left alone (docs/paths.md, "The pid file").
  */
 final class Orphans {
     private static final Logger log = LoggerFactory.getLogger(Orphans.class);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The child's environment, in DESIGN §4 order: the manager's, then env_file, then env, then the
+ * The child's environment, in this order (docs/paths.md): the manager's, then env_file, then env, then the
  * procServ variables (PROCSERV_NAME, IOCNAME, PROCSERV_INFO) that IOC scripts rely on.
  */
 final class ChildEnvironment {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a manager keeps its files, by mode (DESIGN §4). User mode follows the XDG base directories;
+ * Where a manager keeps its files, by mode (docs/paths.md). User mode follows the XDG base directories;
  * when XDG_RUNTIME_DIR is unset (su, cron, ssh without pam_systemd) the runtime dir falls back to
  * /tmp/manage-procs-UID, which the manager must create with mode 0700 and check it owns.
  */

@@ -485,8 +485,8 @@ final class UnitReader {
     /** Of two keys in conflict, the one to point at: the more specific layer's, else the later one; built-ins never. */
     /**
      * A kill, toggle, restart or quit key that is also in {@code ignore} reads as a mistake: the key
-     * would act, yet the file says to drop that byte. The logout key is exempt: DESIGN's own defaults
-     * bind ^D to logout and list it in ignore, meaning "^D never reaches the child".
+     * would act, yet the file says to drop that byte. The logout key is exempt: the built-in defaults
+     * bind ^D to logout and list it in ignore, meaning "^D never reaches the child" (docs/unit-files.md).
      */
     private void checkKeysNotIgnored(KeyBindings keys, String ignore) {
         KeySpec[] acting = {keys.kill(), keys.toggle(), keys.restart(), keys.quit()};
