@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A unit's life (DESIGN §6). The allowed transitions live here and nowhere else; the supervisor
+ * A unit's life (docs/states.md). The allowed transitions live here and nowhere else; the supervisor
  * refuses any other.
  */
 public enum State {

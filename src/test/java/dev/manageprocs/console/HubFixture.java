@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /** A running hub on its own event loop, with a test target and the clients a test opened. */
 final class HubFixture implements AutoCloseable {
-    /** The DESIGN defaults: kill ^X, toggle ^T, restart ^R, quit ^Q, logout ^D; ignore ^C^D^]. */
+    /** The unit-file defaults: kill ^X, toggle ^T, restart ^R, quit ^Q, logout ^D; ignore ^C^D^]. */
     static final KeyBindings KEYS = new KeyBindings(new KeySpec(0x18), new KeySpec(0x14), new KeySpec(0x12),
             new KeySpec(0x11), new KeySpec(0x04));
     static final String IGNORE = "\u0003\u0004\u001d";
