@@ -62,6 +62,7 @@ public final class StatusReport {
         JsonWriter w = new JsonWriter().beginObject();
         w.name("name").value(s.name());
         w.name("state").value(s.state().name());
+        w.name("goal").value(s.goal().word());
         w.name("pid");
         if (s.pid().isPresent()) {
             w.value(s.pid().getAsInt());
