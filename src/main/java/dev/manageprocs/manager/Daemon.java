@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * reload and STOPPING=1 at shutdown.
  */
 public final class Daemon {
+    /** EX_SOFTWARE: the manager stopped on an internal error. */
+    private static final int FATAL_EXIT = 70;
     private final ManagerConfig config;
     private final String version;
 
@@ -50,7 +52,12 @@ public final class Daemon {
             return 1;
         }
         SystemdNotifier systemd = SystemdNotifier.from(System.getenv());
-        Reactor reactor = new Reactor("manage-procs-loop");
+        // An Error on the loop (out of memory, a class the replaced jar no longer has) leaves nothing to
+        // vouch for: exit at once, so the service manager restarts us, rather than run on without a loop.
+        Reactor reactor = new Reactor("manage-procs-loop", e -> {
+            log.error("the event loop failed ({}); the manager cannot supervise anything any more and exits", e.toString());
+            Runtime.getRuntime().halt(FATAL_EXIT);
+        });
         Manager manager = new Manager(config, reactor, Hostname.current());
         ControlServer server = new ControlServer(config.controlSocket(), system ? 0660 : 0600,
                 system ? Optional.of(config.controlGroup()) : Optional.empty(),

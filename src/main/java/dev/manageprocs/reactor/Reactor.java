@@ -329,7 +329,7 @@ public final class Reactor implements Executor, AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        execute(() -> { });
+        LibC.write(wakeFd, one, 8);
         if (!inLoop()) {
             try {
                 thread.join(5000);

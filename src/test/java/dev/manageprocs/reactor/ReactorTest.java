@@ -10,6 +10,7 @@ import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,5 +93,53 @@ class ReactorTest {
     void loopOnlyOperationsRefuseOtherThreads() {
         assertFalse(reactor.inLoop());
         assertThrows(IllegalStateException.class, () -> reactor.schedule(Duration.ZERO, () -> { }));
+    }
+
+    @Test
+    void aFailingTaskIsLoggedAndTheLoopCarriesOn() {
+        reactor.execute(() -> {
+            throw new IllegalStateException("one unit's bug");
+        });
+        assertEquals(42, reactor.call(() -> 42));
+    }
+
+    @Test
+    void anErrorEndsTheLoopReachesTheFatalHandlerAndFailsWaitingCallsInsteadOfHangingThem() throws Exception {
+        CompletableFuture<Throwable> fatal = new CompletableFuture<>();
+        Reactor dying = new Reactor("dying-loop", fatal::complete);
+        try {
+            CompletableFuture<Throwable> waiter = new CompletableFuture<>();
+            CountDownLatch blocked = new CountDownLatch(1);
+            dying.execute(() -> {
+                blocked.countDown();
+                // a call from another thread is waiting while this task runs out of memory
+                sleepQuietly(200);
+                throw new OutOfMemoryError("test: Java heap space");
+            });
+            assertTrue(blocked.await(5, TimeUnit.SECONDS));
+            Thread.ofPlatform().start(() -> {
+                try {
+                    dying.call(() -> 1);
+                    waiter.complete(null);
+                } catch (RuntimeException e) {
+                    waiter.complete(e);
+                }
+            });
+            assertTrue(fatal.get(5, TimeUnit.SECONDS) instanceof OutOfMemoryError, "not swallowed");
+            Throwable failed = waiter.get(5, TimeUnit.SECONDS);
+            assertTrue(failed instanceof IllegalStateException && failed.getMessage().contains("fatal error"),
+                    String.valueOf(failed));
+            assertThrows(IllegalStateException.class, () -> dying.call(() -> 2), "a later call fails at once");
+        } finally {
+            dying.close();
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms); // the task itself stands for work in progress: nothing to wait for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

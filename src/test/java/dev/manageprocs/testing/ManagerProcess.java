@@ -104,6 +104,16 @@ public final class ManagerProcess implements AutoCloseable {
         }
     }
 
+    /** Starts a CLI run without waiting for it (stdout and stderr merged), for requests that take a while. */
+    public Process cliProcess(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher().toString(), "--user"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        environment(pb.environment());
+        return pb.start();
+    }
+
     /** Writes a unit file straight into the unit dir (as an administrator editing files would). */
     public Path writeUnit(String name, String toml) throws IOException {
         return Files.writeString(unitDir.resolve(name + ".toml"), toml);
