@@ -71,10 +71,10 @@ final class LifecycleVerbs {
             return Response.error(Response.USAGE, "kill takes exactly one unit name");
         }
         String name = request.args().get(0);
-        Optional<Signal> requested = Optional.ofNullable(request.options().get(VerbOption.SIGNAL.wire())).flatMap(Signal::parse);
-        if (request.options().containsKey(VerbOption.SIGNAL.wire()) && requested.isEmpty()) {
-            return Response.error(Response.USAGE, "'" + request.options().get(VerbOption.SIGNAL.wire())
-                    + "' is not a signal; use a name like TERM or a number");
+        String signal = request.options().get(VerbOption.SIGNAL.wire());
+        Optional<Signal> requested = Optional.ofNullable(signal).flatMap(Signal::parse);
+        if (signal != null && requested.isEmpty()) {
+            return Response.error(Response.USAGE, "'" + signal + "' is not a signal; use a name like TERM or a number");
         }
         return manager.reactor().call(() -> manager.get(name).map(lu -> {
             Signal sig = requested.orElse(lu.unit().process().killSignal());
