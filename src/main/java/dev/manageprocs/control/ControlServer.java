@@ -46,7 +46,6 @@ public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
-    static final String PING = "ping";
 
     private final Path socket;
     private final int mode;
@@ -152,7 +151,7 @@ public final class ControlServer implements AutoCloseable {
             ch.connect(UnixDomainSocketAddress.of(socket));
             Runnable deadline = after(PING_TIMEOUT.toMillis(), () -> closeQuietly(ch));
             try {
-                writeAll(ch, WireFormat.encode(Request.of(PING)));
+                writeAll(ch, WireFormat.encode(Request.of(Verb.PING.wire())));
                 Response r = WireFormat.readResponse(Channels.newInputStream(ch));
                 return Optional.of(r.out().replaceAll("\\D", "")).filter(s -> !s.isEmpty());
             } finally {
@@ -279,7 +278,7 @@ public final class ControlServer implements AutoCloseable {
         } finally {
             deadline.run();
         }
-        if (request.verb().equals(PING)) {
+        if (request.verb().equals(Verb.PING.wire())) {
             return new Refused(Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n"));
         }
         Optional<String> refusal = authorizer.refusal(peer);

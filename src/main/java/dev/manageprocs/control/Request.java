@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * One CLI command sent to the manager.
  *
- * @param verb    the command name ("status", "add", ...)
+ * @param verb    the verb's wire name ({@link Verb#wire()}); a string, because a newer client may send one
+ *                this manager does not know
  * @param args    positional arguments (unit names, patterns, file names)
- * @param options flag name without dashes to value; "true" for boolean flags (e.g. "now", "json", "signal")
+ * @param options {@link VerbOption} key to value; "true" for boolean flags
  * @param files   unit files read by the client: file name (no directory) to content
  */
 public record Request(String verb, List<String> args, Map<String, String> options, Map<String, byte[]> files) {
@@ -26,5 +27,9 @@ public record Request(String verb, List<String> args, Map<String, String> option
     /** True when the boolean flag was given. */
     public boolean flag(String name) {
         return "true".equals(options.get(name));
+    }
+
+    public boolean flag(VerbOption option) {
+        return flag(option.wire());
     }
 }

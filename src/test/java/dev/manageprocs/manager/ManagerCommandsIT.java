@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.manageprocs.control.CallFailed;
+import dev.manageprocs.control.ControlClient;
+import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Response;
+import dev.manageprocs.control.SocketPath;
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
 import dev.manageprocs.testing.ManagerProcess.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +121,38 @@ class ManagerCommandsIT {
                     + " (pid " + m.pid() + ")"), second::toString);
             assertTrue(m.alive());
             assertEquals(0, m.cli("status", "steady").exit(), "the first manager still serves");
+        }
+    }
+
+    @Test
+    void unknownVerbsAndOptionsAreRefusedWithTheirSentences() throws Exception {
+        try (var m = new ManagerProcess(tmp.resolve("m"))) {
+            ControlClient client = new ControlClient(new SocketPath(m.runDir.resolve("control.sock"), false));
+            String newer = " (is the client newer than the manager?)\n";
+            assertEquals(Response.error(2, "unknown request 'frobnicate'; this manager speaks control protocol 1"
+                    + " (is the client newer than the manager?)"), client.send(Request.of("frobnicate")));
+            assertEquals(new Response(2, "", "manage-procs: 'show' has no option 'x'; it takes none" + newer),
+                    client.send(new Request("show", List.of("a"), Map.of("x", "true"), Map.of())));
+            assertEquals(new Response(2, "", "manage-procs: 'remove' has no option 'dry-runn'; it takes dry-run" + newer),
+                    client.send(new Request("remove", List.of("a"), Map.of("dry-runn", "true"), Map.of())));
+            // origin.FILE is add's, one per file, and not listed as an option to type
+            assertEquals(new Response(2, "", "manage-procs: 'add' has no option 'bogus'; it takes force, now" + newer),
+                    client.send(new Request("add", List.of("a.toml"), Map.of("bogus", "true", "origin.a.toml", "/x"),
+                            Map.of("a.toml", new byte[0]))));
+            Response add = client.send(new Request("add", List.of("a b.toml"), Map.of("origin.a b.toml", "/x"),
+                    Map.of("a b.toml", new byte[0])));
+            assertEquals(1, add.exitCode(), add::toString);
+            assertTrue(add.err().startsWith("a b.toml: not a valid unit file name"), add::toString);
+            assertEquals(new Response(2, "", "manage-procs: 'logs' has no option 'x'; it takes follow, lines, since"
+                    + newer), stream(client, new Request("logs", List.of("a"), Map.of("x", "1"), Map.of())));
+            assertEquals(Response.ok("manage-procs manager pid " + m.pid() + "\n"), client.send(Request.of("ping")));
+        }
+    }
+
+    /** A streaming verb's final response, its chunks dropped. */
+    private static Response stream(ControlClient client, Request request) throws CallFailed {
+        try (var call = client.stream(request)) {
+            return call.read((stderr, bytes) -> { });
         }
     }
 
