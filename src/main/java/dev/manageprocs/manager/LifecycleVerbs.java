@@ -29,14 +29,13 @@ final class LifecycleVerbs {
         }
         List<String> patterns = all ? List.of("*") : request.args();
         ManagerCommands.AUDIT.info("{} {} requested by {}", verb.wire(), String.join(" ", patterns), who);
-        record Started(Map<String, CompletableFuture<UnitStatus>> results, List<String> unmatched) {
+        record Started(Map<LoadedUnit, CompletableFuture<UnitStatus>> results, List<String> unmatched) {
         }
         Started s = manager.reactor().call(() -> {
-            // before acting: applying a changed unit file replaces the unit, briefly unregistering it
             List<String> unmatched = all ? List.of() : manager.unmatched(patterns);
-            Map<String, CompletableFuture<UnitStatus>> results = new LinkedHashMap<>();
+            Map<LoadedUnit, CompletableFuture<UnitStatus>> results = new LinkedHashMap<>();
             for (LoadedUnit lu : manager.matching(patterns)) {
-                results.put(lu.name(), switch (verb) {
+                results.put(lu, switch (verb) {
                     case START -> manager.start(lu, who);
                     case STOP -> lu.supervisor.stop(who);
                     default -> manager.restart(lu, who);
@@ -44,17 +43,25 @@ final class LifecycleVerbs {
             }
             return new Started(results, unmatched);
         });
+        SettleDeadline deadline = SettleDeadline.forUnits(s.results().keySet());
         if (s.results().isEmpty() && !all) {
             return ManagerCommands.noSuchUnit(s.unmatched());
         }
         StringBuilder out = new StringBuilder();
         boolean failed = false;
         for (var e : s.results().entrySet()) {
-            UnitStatus st = e.getValue().join();
+            String name = e.getKey().name();
+            Optional<UnitStatus> settled = deadline.await(e.getValue());
+            if (settled.isEmpty()) {
+                failed = true;
+                out.append(deadline.unsettled(name, manager.reactor().call(e.getKey().supervisor::status))).append('\n');
+                continue;
+            }
+            UnitStatus st = settled.get();
             boolean ok = verb == Verb.STOP ? st.state() == State.STOPPED
                     : st.state() == State.RUNNING || st.state() == State.BACKOFF;
             failed |= !ok;
-            out.append(e.getKey()).append(": ").append(st.state().name());
+            out.append(name).append(": ").append(st.state().name());
             st.pid().ifPresent(pid -> out.append(" (pid ").append(pid).append(')'));
             if (!ok) {
                 st.problem().ifPresent(p -> out.append(": ").append(p));

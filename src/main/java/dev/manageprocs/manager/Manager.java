@@ -68,7 +68,7 @@ public final class Manager {
 
     /** What a reload did, for the operator. */
     public record ReloadReport(List<String> added, List<String> removed, List<String> changed,
-                               List<String> restarted, List<Skipped> skipped) {
+                               List<String> restarted, List<Skipped> skipped, List<String> unsettled) {
     }
 
     /** Scans the unit directories, loads every unit and starts the autostart ones (all at once). */
@@ -115,15 +115,17 @@ public final class Manager {
      */
     public ReloadReport reload(boolean restartChanged, String who) {
         UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
-        CompletableFuture<ReloadReport> done = reactor.call(() -> {
+        record Applied(ReloadReport report, Map<LoadedUnit, CompletableFuture<UnitStatus>> stops) {
+        }
+        Applied applied = reactor.call(() -> {
             Map<String, ParseResult.Ok> found = new LinkedHashMap<>();
             scan.units().forEach(ok -> found.putIfAbsent(ok.unit().name(), ok));
             List<String> removed = new ArrayList<>();
-            List<CompletableFuture<?>> stops = new ArrayList<>();
+            Map<LoadedUnit, CompletableFuture<UnitStatus>> stops = new LinkedHashMap<>();
             for (LoadedUnit lu : List.copyOf(units.values())) {
                 if (!found.containsKey(lu.name()) && !(lu.goal() instanceof Goal.Remove)) {
                     removed.add(lu.name());
-                    stops.add(drop(lu, who + " (reload: unit file removed)"));
+                    stops.put(lu, drop(lu, who + " (reload: unit file removed)"));
                 }
             }
             List<String> changed = new ArrayList<>();
@@ -156,14 +158,22 @@ public final class Manager {
             List<String> restarted = new ArrayList<>();
             if (restartChanged) {
                 for (String name : changed) {
-                    stops.add(restart(units.get(name), who + " (reload --restart-changed)"));
+                    LoadedUnit lu = units.get(name);
+                    stops.put(lu, restart(lu, who + " (reload --restart-changed)"));
                     restarted.add(name);
                 }
             }
-            return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> new ReloadReport(added, removed, changed, restarted, skipped));
+            return new Applied(new ReloadReport(added, removed, changed, restarted, skipped, List.of()), stops);
         });
-        ReloadReport report = done.join();
+        SettleDeadline deadline = SettleDeadline.forUnits(applied.stops().keySet());
+        List<String> unsettled = new ArrayList<>();
+        for (var e : applied.stops().entrySet()) {
+            if (deadline.await(e.getValue()).isEmpty()) {
+                unsettled.add(deadline.unsettled(e.getKey().name(), reactor.call(e.getKey().supervisor::status)));
+            }
+        }
+        ReloadReport r = applied.report();
+        ReloadReport report = new ReloadReport(r.added(), r.removed(), r.changed(), r.restarted(), r.skipped(), unsettled);
         log.info("reload by {}: {} added, {} removed, {} changed, {} restarted, {} skipped", who,
                 report.added().size(), report.removed().size(), report.changed().size(),
                 report.restarted().size(), report.skipped().size());

@@ -3,6 +3,7 @@ package dev.manageprocs.manager;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.VerbOption;
+import dev.manageprocs.supervisor.Goal;
 import dev.manageprocs.supervisor.UnitStatus;
 import dev.manageprocs.unit.ParseResult;
 import dev.manageprocs.unit.Unit;
@@ -12,12 +13,14 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -41,6 +44,7 @@ final class UnitFileVerbs {
         StringBuilder err = new StringBuilder();
         r.skipped().stream().filter(s -> s.kind() != Skipped.Kind.OTHER_HOST)
                 .forEach(s -> err.append(s.why()).append('\n'));
+        r.unsettled().forEach(line -> err.append("manage-procs: ").append(line).append('\n'));
         if (out.isEmpty()) {
             out.append("no changes\n");
         }
@@ -67,22 +71,57 @@ final class UnitFileVerbs {
                     + lu.unit().file() + "\n").collect(Collectors.joining()));
         }
         ManagerCommands.AUDIT.info("remove {} requested by {}", String.join(" ", found.keySet()), who);
-        List<CompletableFuture<UnitStatus>> stops = manager.reactor().call(() -> found.values().stream()
-                .map(lu -> manager.drop(lu, who + " (remove)")).toList());
-        stops.forEach(CompletableFuture::join);
+        // the files go first, all or none: a unit whose file cannot be deleted keeps running untouched
+        try {
+            deleteAll(found.values().stream().map(lu -> lu.unit().file()).toList());
+        } catch (IOException e) {
+            return Response.error(Response.FAILED, e.getMessage() + "; nothing was removed");
+        }
+        // each unit stays registered (keeping its name from any reload) until its child is gone
+        Map<LoadedUnit, CompletableFuture<UnitStatus>> stops = manager.reactor().call(() -> {
+            Map<LoadedUnit, CompletableFuture<UnitStatus>> m = new LinkedHashMap<>();
+            found.values().forEach(lu -> m.put(lu, manager.drop(lu, who + " (remove)")));
+            return m;
+        });
+        SettleDeadline deadline = SettleDeadline.forUnits(stops.keySet());
         StringBuilder out = new StringBuilder();
-        StringBuilder err = new StringBuilder();
-        for (LoadedUnit lu : found.values()) {
-            try {
-                Files.deleteIfExists(lu.unit().file());
+        boolean failed = false;
+        for (var e : stops.entrySet()) {
+            LoadedUnit lu = e.getKey();
+            if (deadline.await(e.getValue()).isPresent()) {
                 out.append(lu.name()).append(": removed, deleted ").append(lu.unit().file()).append('\n');
-            } catch (IOException e) {
-                err.append("manage-procs: unit ").append(lu.name()).append(" is stopped and unloaded but ")
-                        .append(lu.unit().file()).append(" could not be deleted (").append(e.getMessage())
-                        .append("); delete it by hand or it comes back at the next reload\n");
+            } else {
+                failed = true;
+                out.append(deadline.unsettled(lu.name(), manager.reactor().call(lu.supervisor::status))).append('\n');
             }
         }
-        return new Response(err.isEmpty() ? Response.OK : Response.FAILED, out.toString(), err.toString());
+        return new Response(failed ? Response.FAILED : Response.OK, out.toString(), "");
+    }
+
+    /**
+     * Deletes the files, all or none: each is first renamed aside in its directory, and on the first
+     * failure the ones renamed so far are put back. Throws with one sentence naming the file.
+     */
+    private static void deleteAll(List<Path> files) throws IOException {
+        Map<Path, Path> aside = new LinkedHashMap<>();
+        for (Path file : files) {
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".removing");
+            try {
+                Files.move(file, tmp, StandardCopyOption.ATOMIC_MOVE);
+                aside.put(file, tmp);
+            } catch (NoSuchFileException e) {
+                // already gone: nothing to delete
+            } catch (IOException e) {
+                for (var back : aside.entrySet()) {
+                    Files.move(back.getValue(), back.getKey(), StandardCopyOption.ATOMIC_MOVE);
+                }
+                throw new IOException("cannot delete " + file + " (" + e.getMessage()
+                        + "); check the permissions of " + file.getParent(), e);
+            }
+        }
+        for (Path tmp : aside.values()) {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /**
@@ -151,8 +190,12 @@ final class UnitFileVerbs {
             fresh = manager.reactor().call(() -> {
                 List<ParseResult.Ok> toLoad = new ArrayList<>();
                 for (ParseResult.Ok ok : installed) {
-                    manager.get(ok.unit().name()).ifPresentOrElse(lu -> existing.put(ok.unit().name(), lu),
-                            () -> toLoad.add(ok));
+                    Optional<LoadedUnit> loaded = manager.get(ok.unit().name());
+                    if (loaded.isPresent() && loaded.get().goal() instanceof Goal.Remove) {
+                        throw new IllegalArgumentException("unit " + ok.unit().name() + " is being removed; "
+                                + "add it again once 'manage-procs status " + ok.unit().name() + "' no longer finds it");
+                    }
+                    loaded.ifPresentOrElse(lu -> existing.put(ok.unit().name(), lu), () -> toLoad.add(ok));
                 }
                 return manager.loadNew(toLoad, who);
             });
@@ -180,7 +223,10 @@ final class UnitFileVerbs {
             });
             String what = "changed (restart to apply)";
             if (request.flag(VerbOption.NOW)) {
-                what = "restarted (" + manager.reactor().call(() -> manager.restart(old, who + " (add --now)")).join().state() + ")";
+                CompletableFuture<UnitStatus> restarted = manager.reactor().call(() -> manager.restart(old, who + " (add --now)"));
+                SettleDeadline deadline = SettleDeadline.forUnits(List.of(old));
+                what = deadline.await(restarted).map(st -> "restarted (" + st.state() + ")")
+                        .orElseGet(() -> deadline.unsettled(name, manager.reactor().call(old.supervisor::status)));
             }
             out.append(name).append(": replaced ").append(ok.unit().file()).append(", ").append(what).append('\n');
         }
