@@ -29,12 +29,11 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     /** Larger histories would make every client's connect burst (and queue) huge. */
     public static final long MAX_HISTORY = 64L * 1024 * 1024;
     /**
-     * A client's send queue beyond the connect burst. A client that reads as fast as it can still
-     * falls behind now and then (a GC pause, a busy CPU); 1 MiB absorbs ~25 ms of a child writing at
-     * full terminal speed, where 64 KiB (~2 ms) made such a client lose output every few megabytes.
+     * How far one client may fall behind, beyond the history it is sent on connect. A client that
+     * reads as fast as it can still falls behind now and then (a GC pause, a busy CPU); at 1 MiB a
+     * reader starved for 20 ms lost output in CI, and 64 KiB made one lose output every few megabytes.
      * Queues grow only while a client lags and are freed once it catches up.
      */
-    /** How far one client may fall behind (beyond the history it is sent on connect). */
     private static final int CLIENT_LAG = 8 * 1024 * 1024;
 
     private final Reactor reactor;
@@ -105,7 +104,6 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         return clients.size();
     }
 
-    /** Memory held right now in client send queues (bounded: clients × the queue limit). */
     /** Output queued for this unit's clients now, and the most they may queue together. */
     long queuedBytes() {
         return budget.used();

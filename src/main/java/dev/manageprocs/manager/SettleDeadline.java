@@ -47,21 +47,6 @@ final class SettleDeadline {
         }
     }
 
-    /** Waits for all of them; false when the deadline passed first. */
-    boolean awaitAll(CompletableFuture<?> all) {
-        try {
-            all.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
-    }
-
     /** "still STOPPING after 13 s; ...": the line for a unit that did not settle in time. */
     String unsettled(String name, UnitStatus now) {
         return name + ": still " + now.state() + " after " + Durations.format(limit) + " (goal " + now.goal().word()
