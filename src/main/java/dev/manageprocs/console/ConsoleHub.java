@@ -134,13 +134,15 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
     }
 
-    /** A server line to everyone, on a line of its own; it goes into the history too. */
+    /** Server lines to everyone, each on a line of its own, in one send; they go into the history too. */
     @Override
-    public void announce(String line) {
+    public void announce(List<String> lines) {
         if (closed) {
             return;
         }
-        byte[] text = ((atLineStart ? "" : "\r\n") + line + "\r\n").getBytes(StandardCharsets.UTF_8);
+        StringBuilder b = new StringBuilder(atLineStart ? "" : "\r\n");
+        lines.forEach(l -> b.append(l).append("\r\n"));
+        byte[] text = b.toString().getBytes(StandardCharsets.UTF_8);
         output(text, 0, text.length);
     }
 

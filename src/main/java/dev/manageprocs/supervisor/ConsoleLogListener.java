@@ -5,6 +5,7 @@ import dev.manageprocs.unit.LogSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +59,13 @@ final class ConsoleLogListener implements OutputListener {
         }
     }
 
-    /** Each "@@@" line on a line of its own, even when the child left one open. */
+    /** Each "@@@" line on a line of its own, even when the child left one open; one write for the batch. */
     @Override
-    public void announce(String line) {
+    public void announce(List<String> lines) {
         if (consoleLog != null) {
-            byte[] bytes = ((atLineStart ? "" : "\n") + line + "\n").getBytes(StandardCharsets.UTF_8);
+            StringBuilder b = new StringBuilder(atLineStart ? "" : "\n");
+            lines.forEach(l -> b.append(l).append('\n'));
+            byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
             consoleLog.write(bytes, 0, bytes.length);
             atLineStart = true;
         }

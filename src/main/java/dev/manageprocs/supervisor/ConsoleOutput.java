@@ -56,10 +56,8 @@ final class ConsoleOutput {
 
     /** Server lines ("@@@ ..."), in order, to every consumer. */
     void announce(List<String> lines) {
-        for (String line : lines) {
-            for (int i = 0; i < listeners.size(); i++) {
-                listeners.get(i).announce(line);
-            }
+        for (int i = 0; i < listeners.size(); i++) {
+            listeners.get(i).announce(lines);
         }
     }
 }

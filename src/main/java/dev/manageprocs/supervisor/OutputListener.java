@@ -1,5 +1,7 @@
 package dev.manageprocs.supervisor;
 
+import java.util.List;
+
 /**
  * A consumer of a unit's console (its log, its console clients): child output and server
  * announcements, every consumer the same, in the order they happened. Called on the event loop,
@@ -11,6 +13,9 @@ public interface OutputListener {
     /** Bytes the child wrote to its terminal; the array is reused after the call returns. */
     void output(byte[] buf, int off, int len);
 
-    /** A server message for people watching (one line, already starting with "@@@ ", no newline). */
-    void announce(String line);
+    /**
+     * Server messages for people watching, in order (each line starts with "@@@ ", no newline); a
+     * batch is one event (the four lines of a start), so a consumer can write it at once.
+     */
+    void announce(List<String> lines);
 }

@@ -85,7 +85,7 @@ final class TestTarget implements ConsoleTarget {
         toggles.incrementAndGet();
         // as the supervisor does: the outcome goes to every consumer of the console
         String line = "@@@ Toggled auto restart to " + (status.restartMode() == RestartMode.NEVER ? "OFF" : "ON");
-        listeners.forEach(l -> l.announce(line));
+        listeners.forEach(l -> l.announce(List.of(line)));
     }
 
     @Override
@@ -147,7 +147,7 @@ final class TestTarget implements ConsoleTarget {
     }
 
     void announce(String line) {
-        reactor.execute(() -> listeners.forEach(l -> l.announce(line)));
+        reactor.execute(() -> listeners.forEach(l -> l.announce(List.of(line))));
     }
 
     void changeState(UnitStatus next) {

@@ -82,8 +82,8 @@ final class SupervisorHarness implements AutoCloseable, OutputListener {
     }
 
     @Override
-    public synchronized void announce(String line) {
-        announcements.add(line);
+    public synchronized void announce(List<String> lines) {
+        announcements.addAll(lines);
     }
 
     @Override

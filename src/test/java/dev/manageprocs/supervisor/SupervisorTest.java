@@ -313,8 +313,8 @@ class SupervisorTest {
                     }
 
                     @Override
-                    public void announce(String line) {
-                        seen.append(line).append('\n');
+                    public void announce(List<String> lines) {
+                        lines.forEach(line -> seen.append(line).append('\n'));
                     }
                 }));
                 h.run(() -> h.supervisor.start("test"));
