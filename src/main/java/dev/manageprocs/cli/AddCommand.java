@@ -1,6 +1,8 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.control.WireFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,21 +74,25 @@ final class AddCommand extends ClientCommand {
             description = "NAME form: read KEY=VALUE lines from ENVFILE at every start.")
     Path envFile;
 
+    AddCommand() {
+        super(Verb.ADD);
+    }
+
     @Override
     Request request() {
         Map<String, String> options = new LinkedHashMap<>();
         if (now || autostart) {
-            options.put("now", "true");
+            options.put(VerbOption.NOW.wire(), "true");
         }
         if (force) {
-            options.put("force", "true");
+            options.put(VerbOption.FORCE.wire(), "true");
         }
         Map<String, byte[]> files = fileForm() ? readFiles() : Map.of(words.get(0) + ".toml", generated());
         if (fileForm()) {
             // where each file lives: the manager names it in errors and resolves its relative paths there
             for (String word : words) {
                 Path file = Path.of(word).toAbsolutePath().normalize();
-                options.put("origin." + file.getFileName(), file.getParent().toString());
+                options.put(VerbOption.ORIGIN.keyFor(file.getFileName().toString()), file.getParent().toString());
             }
         }
         return new Request(verb(), List.copyOf(files.keySet()), options, files);

@@ -3,6 +3,8 @@ package dev.manageprocs.cli;
 import dev.manageprocs.control.CallFailed;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.StreamCall;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.unit.Durations;
 import java.time.Duration;
 import java.util.List;
@@ -33,9 +35,13 @@ final class AttachCommand extends ClientCommand {
             description = "Detach after this long at most (\"30s\", \"2min\"), for scripts.")
     String timeout;
 
+    AttachCommand() {
+        super(Verb.ATTACH);
+    }
+
     @Override
     Request request() {
-        return new Request(verb(), List.of(name), readOnly ? Map.of("read-only", "true") : Map.of(), Map.of());
+        return new Request(verb(), List.of(name), readOnly ? Map.of(VerbOption.READ_ONLY.wire(), "true") : Map.of(), Map.of());
     }
 
     @Override

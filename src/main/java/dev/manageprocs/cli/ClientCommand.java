@@ -5,6 +5,7 @@ import dev.manageprocs.control.ControlClient;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamCall;
+import dev.manageprocs.control.Verb;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,11 +20,18 @@ import picocli.CommandLine.Spec;
  * socket, print the Response as it is and exit with its code. Kept light: no JNA, no logging on this path.
  */
 abstract class ClientCommand implements Callable<Integer> {
+    private final Verb verb;
+
     @ParentCommand
     Main main;
 
     @Spec
     CommandSpec spec;
+
+    /** The verb this command sends; VerbTableTest holds the command's name (an annotation constant) to it. */
+    ClientCommand(Verb verb) {
+        this.verb = verb;
+    }
 
     /** The request this command line stands for; a ParameterException (exit 2) for a usage error. */
     abstract Request request();
@@ -66,8 +74,8 @@ abstract class ClientCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), sentence);
     }
 
-    /** This command's name, which is the request's verb. */
+    /** The request's verb on the wire. */
     String verb() {
-        return spec.name();
+        return verb.wire();
     }
 }

@@ -1,13 +1,14 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The everyday commands (status, list, show, start, stop, restart, attach) and the daemon without
@@ -15,18 +16,17 @@ import java.util.Set;
  * call and half of an {@code attach}, and its classes would stay in the manager's metaspace for as
  * long as the manager runs. Only plain spellings are taken here; anything else (other options, help, usage
  * errors) goes through picocli, which builds the same Request for the same words (FastPathTest holds
- * the two to that).
+ * the two to that). The words are the Verb table's: a command is named by its verb and a flag by its
+ * option (VerbTableTest holds the picocli commands to that).
  */
 final class FastPath {
     /** A command line this path handles: the mode flags and the request. */
     record Call(boolean user, boolean system, Request request) {
         /** attach opens a console stream; the other verbs are one request and one response. */
         boolean attach() {
-            return request.verb().equals("attach");
+            return request.verb().equals(Verb.ATTACH.wire());
         }
     }
-
-    private static final Set<String> PATTERN_VERBS = Set.of("start", "stop", "restart");
 
     private FastPath() {
     }
@@ -65,29 +65,33 @@ final class FastPath {
         if (i >= args.length || user && system) {
             return Optional.empty();
         }
-        String verb = args[i];
+        Optional<Verb> named = Verb.of(args[i]);
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        Verb verb = named.get();
         List<String> words = new ArrayList<>();
         Map<String, String> options = new LinkedHashMap<>();
         for (i++; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("-")) {
                 words.add(a);
-            } else if (a.equals("--json") && (verb.equals("status") || verb.equals("list"))
-                    || a.equals("--all") && (verb.equals("list") || PATTERN_VERBS.contains(verb))
-                    || a.equals("--read-only") && verb.equals("attach")) {
-                options.put(a.substring(2), "true");
-            } else {
+                continue;
+            }
+            VerbOption flag = a.startsWith("--") ? verb.option(a.substring(2)) : null;
+            if (flag == null || flag.takesValue()) {
                 return Optional.empty();
             }
+            options.put(flag.wire(), "true");
         }
         boolean ok = switch (verb) {
-            case "status" -> true;
-            case "list" -> words.isEmpty();
-            case "show" -> words.size() == 1 && options.isEmpty();
-            case "attach" -> words.size() == 1;
-            case "start", "stop", "restart" -> options.containsKey("all") == words.isEmpty();
+            case STATUS -> true;
+            case LIST -> words.isEmpty();
+            case SHOW, ATTACH -> words.size() == 1;
+            case START, STOP, RESTART -> options.containsKey(VerbOption.ALL.wire()) == words.isEmpty();
             default -> false;
         };
-        return ok ? Optional.of(new Call(user, system, new Request(verb, words, options, Map.of()))) : Optional.empty();
+        return ok ? Optional.of(new Call(user, system, new Request(verb.wire(), words, options, Map.of())))
+                : Optional.empty();
     }
 }

@@ -1,6 +1,8 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.unit.Signal;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,10 @@ final class KillCommand extends ClientCommand {
             description = "Signal name or number: SIGTERM, TERM, term or 15. Default: the unit's kill_signal.")
     String signal;
 
+    KillCommand() {
+        super(Verb.KILL);
+    }
+
     @Override
     Request request() {
         if (signal == null) {
@@ -27,6 +33,6 @@ final class KillCommand extends ClientCommand {
         }
         Signal s = Signal.parse(signal).orElseThrow(() -> usage("'" + signal
                 + "' is not a signal; give a name like TERM, SIGHUP or INT, or a number from 1 to " + Signal.MAX));
-        return new Request(verb(), List.of(name), Map.of("signal", s.name()), Map.of());
+        return new Request(verb(), List.of(name), Map.of(VerbOption.SIGNAL.wire(), s.name()), Map.of());
     }
 }

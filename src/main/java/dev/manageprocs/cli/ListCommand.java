@@ -1,6 +1,8 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +19,18 @@ final class ListCommand extends ClientCommand {
     @Option(names = "--json", description = "A JSON array of objects with name, state, file and note.")
     boolean json;
 
+    ListCommand() {
+        super(Verb.LIST);
+    }
+
     @Override
     Request request() {
         Map<String, String> options = new LinkedHashMap<>();
         if (all) {
-            options.put("all", "true");
+            options.put(VerbOption.ALL.wire(), "true");
         }
         if (json) {
-            options.put("json", "true");
+            options.put(VerbOption.JSON.wire(), "true");
         }
         return new Request(verb(), List.of(), options, Map.of());
     }

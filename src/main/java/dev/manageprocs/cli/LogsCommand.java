@@ -4,6 +4,8 @@ import dev.manageprocs.control.CallFailed;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamCall;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.control.WireFormat;
 import dev.manageprocs.unit.Durations;
 import java.io.FileDescriptor;
@@ -47,20 +49,24 @@ final class LogsCommand extends ClientCommand {
     @Option(names = "--since", paramLabel = "TIME", description = "Only lines logged at TIME or later.")
     String since;
 
+    LogsCommand() {
+        super(Verb.LOGS);
+    }
+
     @Override
     Request request() {
         Map<String, String> options = new LinkedHashMap<>();
         if (follow) {
-            options.put("follow", "true");
+            options.put(VerbOption.FOLLOW.wire(), "true");
         }
         if (lines != null) {
             if (lines < 0) {
                 throw usage("-n " + lines + " is negative; give the number of lines to show");
             }
-            options.put("lines", Long.toString(lines));
+            options.put(VerbOption.LINES.wire(), Long.toString(lines));
         }
         if (since != null) {
-            options.put("since", Long.toString(sinceMillis(since, ZonedDateTime.now()).orElseThrow(() -> usage(
+            options.put(VerbOption.SINCE.wire(), Long.toString(sinceMillis(since, ZonedDateTime.now()).orElseThrow(() -> usage(
                     "--since '" + since + "' is not a time; write it like 2024-05-01T10:00, 2024-05-01, 10:00 or 10min"))));
         }
         return new Request(verb(), names, options, Map.of());

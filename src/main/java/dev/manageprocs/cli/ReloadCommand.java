@@ -1,6 +1,8 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -15,9 +17,13 @@ final class ReloadCommand extends ClientCommand {
     @Option(names = "--restart-changed", description = "Also restart the running units whose files changed.")
     boolean restartChanged;
 
+    ReloadCommand() {
+        super(Verb.RELOAD);
+    }
+
     @Override
     Request request() {
-        return new Request(verb(), List.of(), restartChanged ? Map.of("restart-changed", "true") : Map.of(),
+        return new Request(verb(), List.of(), restartChanged ? Map.of(VerbOption.RESTART_CHANGED.wire(), "true") : Map.of(),
                 Map.of());
     }
 }

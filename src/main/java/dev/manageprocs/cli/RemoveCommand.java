@@ -2,6 +2,8 @@ package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,14 +23,15 @@ import picocli.CommandLine.Parameters;
                     + "cron) -f is required."},
         footer = {"", "Exit status: 0 removed, 1 failed or not confirmed, 2 usage error, 4 no such unit."})
 final class RemoveCommand extends ClientCommand {
-    /** The manager answers a dry run with one line per unit: "remove unit ioc1 and delete /path/ioc1.toml". */
-    static final String DRY_RUN = "dry-run";
-
     @Parameters(paramLabel = "NAME", arity = "1..*", description = "Unit names (no patterns: removal is explicit).")
     List<String> names;
 
     @Option(names = {"-f", "--force"}, description = "Do not ask.")
     boolean force;
+
+    RemoveCommand() {
+        super(Verb.REMOVE);
+    }
 
     @Override
     Request request() {
@@ -44,7 +47,7 @@ final class RemoveCommand extends ClientCommand {
             throw usage("remove asks before deleting unit files but standard input is not a terminal; "
                     + "pass -f to remove without asking");
         }
-        Response plan = send(new Request(verb(), names, Map.of(DRY_RUN, "true"), Map.of()));
+        Response plan = send(new Request(verb(), names, Map.of(VerbOption.DRY_RUN.wire(), "true"), Map.of()));
         if (plan.exitCode() != Response.OK) {
             return print(plan);
         }

@@ -1,6 +1,7 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -11,6 +12,10 @@ import picocli.CommandLine.Parameters;
 final class ShowCommand extends ClientCommand {
     @Parameters(paramLabel = "NAME", arity = "1", description = "The unit's name.")
     String name;
+
+    ShowCommand() {
+        super(Verb.SHOW);
+    }
 
     @Override
     Request request() {

@@ -1,6 +1,8 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,8 +25,12 @@ final class StatusCommand extends ClientCommand {
             + "restarts, restart_mode, last_exit, console, problem, pending_change) in a JSON array.")
     boolean json;
 
+    StatusCommand() {
+        super(Verb.STATUS);
+    }
+
     @Override
     Request request() {
-        return new Request(verb(), patterns, json ? Map.of("json", "true") : Map.of(), Map.of());
+        return new Request(verb(), patterns, json ? Map.of(VerbOption.JSON.wire(), "true") : Map.of(), Map.of());
     }
 }

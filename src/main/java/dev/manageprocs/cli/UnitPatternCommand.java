@@ -1,6 +1,8 @@
 package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -15,12 +17,16 @@ abstract class UnitPatternCommand extends ClientCommand {
     @Option(names = "--all", description = "Every loaded unit.")
     boolean all;
 
+    UnitPatternCommand(Verb verb) {
+        super(verb);
+    }
+
     @Override
     Request request() {
         if (all == !patterns.isEmpty()) {
             throw usage(all ? "give unit patterns or --all, not both"
                     : "name the units to " + verb() + " (glob patterns allowed), or pass --all");
         }
-        return new Request(verb(), patterns, all ? Map.of("all", "true") : Map.of(), Map.of());
+        return new Request(verb(), patterns, all ? Map.of(VerbOption.ALL.wire(), "true") : Map.of(), Map.of());
     }
 }

@@ -2,6 +2,7 @@ package dev.manageprocs.cli;
 
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
+import dev.manageprocs.control.Verb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,10 @@ final class WriteProcsCfCommand extends ClientCommand {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
             description = "Write to FILE (replaced atomically) instead of standard output.")
     Path out;
+
+    WriteProcsCfCommand() {
+        super(Verb.WRITE_PROCS_CF);
+    }
 
     @Override
     Request request() {

@@ -29,7 +29,7 @@ class ClientCommandsTest {
     @TempDir
     Path dir;
 
-    private static Request request(String... args) {
+    static Request request(String... args) {
         CommandLine.ParseResult pr = new CommandLine(new Main()).parseArgs(args);
         return ((ClientCommand) pr.subcommand().commandSpec().userObject()).request();
     }

@@ -40,7 +40,10 @@ class FastPathTest {
                 List.of("start"), List.of("stop", "--all", "ioc1"), List.of("show"), List.of("show", "a", "b"),
                 List.of("list", "x"), List.of("kill", "ioc1"), List.of("status", "--jsn"), List.of("add", "x.toml"),
                 List.of("--user", "--system", "status"), List.of("daemon"), List.of("--user"), List.of("attach"),
-                List.of("attach", "a", "b"), List.of("attach", "--timeout", "5s", "ioc1"), List.of("attach", "--help"))) {
+                List.of("attach", "a", "b"), List.of("attach", "--timeout", "5s", "ioc1"), List.of("attach", "--help"),
+                // options of other verbs, and of verbs the fast path does not take
+                List.of("status", "--all"), List.of("show", "--json", "ioc1"), List.of("start", "--read-only", "ioc1"),
+                List.of("add", "--now", "x.toml"), List.of("logs", "--follow", "ioc1"), List.of("ping"))) {
             assertTrue(FastPath.parse(args.toArray(String[]::new)).isEmpty(), args::toString);
         }
     }

@@ -2,6 +2,8 @@ package dev.manageprocs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.manageprocs.control.Verb;
+import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.testing.ManPage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** manage-procs(1) documents every command and every option that --help shows. */
+/** manage-procs(1) documents every command and every option that --help shows, and every verb of the table. */
 class ManPageTest {
     private static final Path PAGE = Path.of("man/manage-procs.1");
 
@@ -51,6 +53,24 @@ class ManPageTest {
             }
         }
         assertTrue(missing.isEmpty(), () -> PAGE + " lacks what --help shows; add a .TP entry for each:\n  "
+                + String.join("\n  ", missing));
+    }
+
+    @Test
+    void everyVerbOfTheTableAndItsFlagsAreInTheManPage() throws Exception {
+        ManPage page = new ManPage(PAGE);
+        List<String> missing = new ArrayList<>();
+        for (Verb verb : VerbTableTest.sentByTheCli()) {
+            if (!page.hasHeading(verb.wire())) {
+                missing.add("COMMANDS: a section for '" + verb.wire() + "'");
+            }
+            for (VerbOption o : VerbTableTest.typed(verb)) {
+                if (!documented(page.tagsUnder(verb.wire()), "--" + o.wire())) {
+                    missing.add(verb.wire() + ": --" + o.wire());
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), () -> PAGE + " lacks verbs of the control protocol or their flags:\n  "
                 + String.join("\n  ", missing));
     }
 }
