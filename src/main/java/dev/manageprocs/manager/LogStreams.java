@@ -1,6 +1,7 @@
 package dev.manageprocs.manager;
 
 import dev.manageprocs.control.Request;
+import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamSession;
 import dev.manageprocs.sidecar.LogCursor;
@@ -95,9 +96,9 @@ final class LogStreams {
             session.finish(Response.error(Response.USAGE, "logs takes one or more unit names or patterns"));
             return;
         }
-        boolean follow = request.flag("follow");
-        OptionalLong lines = number(request, "lines");
-        OptionalLong since = number(request, "since");
+        boolean follow = request.flag(VerbOption.FOLLOW);
+        OptionalLong lines = number(request, VerbOption.LINES);
+        OptionalLong since = number(request, VerbOption.SINCE);
         if (lines == null || since == null) {
             session.finish(Response.error(Response.USAGE, "lines and since must be whole numbers"));
             return;
@@ -228,8 +229,8 @@ final class LogStreams {
     }
 
     /** null when present but not a number (the client checks; this guards the protocol). */
-    private static OptionalLong number(Request r, String option) {
-        String v = r.options().get(option);
+    private static OptionalLong number(Request r, VerbOption option) {
+        String v = r.options().get(option.wire());
         if (v == null) {
             return OptionalLong.empty();
         }
