@@ -46,6 +46,7 @@ public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ACCEPT_FAILURE_PAUSE = Duration.ofSeconds(1);
 
     private final Path socket;
     private final int mode;
@@ -191,7 +192,15 @@ public final class ControlServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                log.error("control socket {}: accept failed: {}", socket, e.toString());
+                // Out of fds (EMFILE/ENFILE) the pending connection stays queued and accept fails again
+                // at once, for ever: pause as the console listeners do, so the manager does not spin.
+                log.error("control socket {}: accept failed ({}); pausing accepts for {} ms", socket, e.getMessage(),
+                        ACCEPT_FAILURE_PAUSE.toMillis());
+                try {
+                    Thread.sleep(ACCEPT_FAILURE_PAUSE);
+                } catch (InterruptedException stop) {
+                    return;
+                }
                 continue;
             }
             Thread.ofVirtual().name("control-conn").start(() -> serve(ch));
