@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Who may use the control socket (DESIGN §8): root, the manager's own uid, or a member of the control
+ * Who may use the control socket (docs/paths.md, permissions): root, the manager's own uid, or a member of the control
  * group (primary or supplementary, as the group database says).
  */
 public final class Authorizer {
