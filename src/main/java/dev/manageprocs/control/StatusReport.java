@@ -62,7 +62,6 @@ public final class StatusReport {
         JsonWriter w = new JsonWriter().beginObject();
         w.name("name").value(s.name());
         w.name("state").value(s.state().name());
-        w.name("goal").value(s.goal().word());
         w.name("pid");
         if (s.pid().isPresent()) {
             w.value(s.pid().getAsInt());
@@ -79,6 +78,8 @@ public final class StatusReport {
         }
         w.name("restarts").value(s.restarts());
         w.name("restart_mode").value(s.restartMode().key());
+        // after the older fields, so scripts that match "state" then "pid" keep working
+        w.name("goal").value(s.goal().word());
         w.name("last_exit");
         if (s.lastExit().isPresent()) {
             ExitStatus e = s.lastExit().get();

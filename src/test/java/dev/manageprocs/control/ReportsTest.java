@@ -53,14 +53,14 @@ class ReportsTest {
     void statusJson() {
         assertEquals("""
                 [
-                  {"name":"ioc1","state":"RUNNING","goal":"run","pid":4242,"since":"2025-02-26T07:54:54Z","uptime_seconds":273906,\
-                "restarts":2,"restart_mode":"always","last_exit":{"code":3,"core_dumped":false},\
+                  {"name":"ioc1","state":"RUNNING","pid":4242,"since":"2025-02-26T07:54:54Z","uptime_seconds":273906,\
+                "restarts":2,"restart_mode":"always","goal":"run","last_exit":{"code":3,"core_dumped":false},\
                 "console":"unix:/run/manage-procs/ioc1/control","problem":null,"pending_change":true},
-                  {"name":"bl2-motor","state":"RUNNING","goal":"run","pid":77,"since":"2025-03-01T11:47:26Z","uptime_seconds":754,\
-                "restarts":0,"restart_mode":"on-failure","last_exit":null,"console":"tcp:127.0.0.1:20000",\
+                  {"name":"bl2-motor","state":"RUNNING","pid":77,"since":"2025-03-01T11:47:26Z","uptime_seconds":754,\
+                "restarts":0,"restart_mode":"on-failure","goal":"run","last_exit":null,"console":"tcp:127.0.0.1:20000",\
                 "problem":null,"pending_change":false},
-                  {"name":"crashy","state":"FATAL","goal":"run","pid":null,"since":"2025-03-01T11:59:55Z","uptime_seconds":null,\
-                "restarts":10,"restart_mode":"always","last_exit":{"signal":"SIGSEGV","core_dumped":true},\
+                  {"name":"crashy","state":"FATAL","pid":null,"since":"2025-03-01T11:59:55Z","uptime_seconds":null,\
+                "restarts":10,"restart_mode":"always","goal":"run","last_exit":{"signal":"SIGSEGV","core_dumped":true},\
                 "console":null,"problem":"restarted 10 times within 10min; 'manage-procs start crashy' tries again",\
                 "pending_change":false}
                 ]
