@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Console input on its way to one child's terminal. Written straight to the PTY master while the
  * child keeps up; what the master does not take now waits here, in order, and is written when the
  * master becomes writable again. A child that does not read its terminal must not make the manager
- * grow, so beyond {@link #LIMIT} waiting bytes further input is dropped, with a warning. Loop thread only.
+ * grow, so beyond {@link #LIMIT} waiting bytes further input is dropped, with a warning, until the
+ * queue has drained (a hole in the middle of the stream would be worse than a cut). Loop thread only.
  */
 final class InputQueue {
     private static final Logger log = LoggerFactory.getLogger(InputQueue.class);
@@ -21,6 +22,11 @@ final class InputQueue {
     private final String unitName;
     private byte[] pending;
     private int pendingLen;
+    /**
+     * Set once input was dropped, until the queue has drained: input is then dropped whole, so the
+     * child never gets a stream with a hole in it (a later chunk after a dropped one).
+     */
+    private boolean dropping;
 
     InputQueue(LoopBuffers buffers, int masterFd, String unitName) {
         this.buffers = buffers;
@@ -53,6 +59,9 @@ final class InputQueue {
         int written = write(pending, 0, pendingLen);
         System.arraycopy(pending, written, pending, 0, pendingLen - written);
         pendingLen -= written;
+        if (pendingLen == 0) {
+            dropping = false;
+        }
         return pendingLen > 0;
     }
 
@@ -60,8 +69,9 @@ final class InputQueue {
         if (pending == null) {
             pending = new byte[LIMIT];
         }
-        int room = LIMIT - pendingLen;
+        int room = dropping ? 0 : LIMIT - pendingLen;
         if (len > room) {
+            dropping = true;
             log.warn("{}: the child is not reading its terminal; {} bytes of console input dropped",
                     unitName, len - room);
             len = room;
