@@ -65,21 +65,25 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
      * and starts listening to the target. Loop thread only. Throws an IOException with a one-sentence
      * message naming the endpoint when one cannot be bound; nothing is left open then.
      */
-    public static ConsoleHub open(Reactor reactor, ConsoleTarget target, SocketDefaults defaults) throws IOException {
+    public static ConsoleHub open(Reactor reactor, ConsoleTarget target, SocketDefaults defaults, ConsoleAccess access)
+            throws IOException {
         ConsoleSpec spec = target.consoleSpec();
         if (spec.historyBytes() > MAX_HISTORY) {
             throw new IOException("the console history of unit " + target.unitName() + " is " + spec.historyBytes()
                     + " bytes, more than the " + MAX_HISTORY / (1024 * 1024) + " MiB supported; lower [console] history");
         }
         ConsoleHub hub = new ConsoleHub(reactor, target);
+        List<String> controlGroups = defaults.group().stream().toList();
+        List<String> logGroups = new ArrayList<>(controlGroups);
+        spec.logGroup().ifPresent(logGroups::add);
         try {
             for (Endpoint e : spec.listen()) {
                 hub.controlListeners.add(Listener.open(reactor, e, defaults.controlPath(), defaults, spec.allowRemote(),
-                        target.unitName(), (fd, who) -> hub.accepted(fd, who, false)));
+                        target.unitName(), access.gate(controlGroups), (fd, who) -> hub.accepted(fd, who, false)));
             }
             for (Endpoint e : spec.logListen()) {
                 hub.logListeners.add(Listener.open(reactor, e, defaults.logPath(), defaults, spec.allowRemote(),
-                        target.unitName(), (fd, who) -> hub.accepted(fd, who, true)));
+                        target.unitName(), access.gate(logGroups), (fd, who) -> hub.accepted(fd, who, true)));
             }
         } catch (IOException | RuntimeException e) {
             hub.close();
@@ -161,6 +165,14 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         }
         controlListeners.forEach(Listener::close);
         logListeners.forEach(Listener::close);
+    }
+
+    /**
+     * One end of a socket pair the manager made for {@code attach}, taken as a client like any other, named by the
+     * control peer ({@code who}) the manager has already admitted. Loop thread only; the hub owns fd from now on.
+     */
+    public void adopt(int fd, String who, boolean readOnly) {
+        accepted(fd, who, readOnly);
     }
 
     void clientClosed(Client c) {

@@ -1,16 +1,18 @@
 package dev.manageprocs.console;
 
 import com.sun.jna.Memory;
+import dev.manageprocs.access.Audit;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.posix.Sockets;
-import dev.manageprocs.posix.Accounts;
 import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.Announcements;
 import dev.manageprocs.unit.Endpoint;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -54,36 +56,46 @@ public final class Listener implements AutoCloseable {
     private final boolean unix;
     private final Path socketFile;
     private final Object socketFileKey;
+    private final String unitName;
+    private final ConsoleAccess.Gate gate;
     private final Acceptor acceptor;
     private final Memory peer = Sockets.addressBuffer();
     private final Memory peerLen = Sockets.lengthOf(0);
     private boolean closed;
 
+    /** Where a listener is and who it admits, for the constructor. */
+    private record Binding(String unitName, ConsoleAccess.Gate gate, Acceptor acceptor) {
+    }
+
     private Listener(Reactor reactor, int fd, String address, boolean unix, Path socketFile, Object socketFileKey,
-            Acceptor acceptor) {
+            Binding binding) {
         this.reactor = reactor;
         this.fd = fd;
         this.address = address;
         this.unix = unix;
         this.socketFile = socketFile;
         this.socketFileKey = socketFileKey;
-        this.acceptor = acceptor;
+        this.unitName = binding.unitName();
+        this.gate = binding.gate();
+        this.acceptor = binding.acceptor();
         reactor.register(fd, Epoll.EPOLLIN, ev -> acceptAll());
     }
 
     /**
      * Binds and listens on endpoint (loop thread only). {@code defaultPath} is where "unix:default"
-     * goes. Throws an IOException whose message is one sentence for the user when it cannot.
+     * goes; {@code gate} decides who may stay (TCP) and names them. Throws an IOException whose message is one
+     * sentence for the user when it cannot.
      */
-    public static Listener open(Reactor reactor, Endpoint endpoint, Path defaultPath, SocketDefaults defaults,
-            boolean allowRemote, String unitName, Acceptor acceptor) throws IOException {
+    static Listener open(Reactor reactor, Endpoint endpoint, Path defaultPath, SocketDefaults defaults,
+            boolean allowRemote, String unitName, ConsoleAccess.Gate gate, Acceptor acceptor) throws IOException {
+        Binding b = new Binding(unitName, gate, acceptor);
         return switch (endpoint) {
             case Endpoint.UnixDefault d -> openUnixPath(reactor, defaultPath, Optional.empty(), defaults.group(),
-                    defaults.mode(), true, unitName, acceptor);
+                    defaults.mode(), true, b);
             case Endpoint.UnixPath p -> openUnixPath(reactor, p.path(), p.owner(),
-                    p.group().or(defaults::group), p.mode().orElse(defaults.mode()), false, unitName, acceptor);
-            case Endpoint.UnixAbstract a -> openAbstract(reactor, a.name(), unitName, acceptor);
-            case Endpoint.Tcp t -> openTcp(reactor, t, allowRemote, unitName, acceptor);
+                    p.group().or(defaults::group), p.mode().orElse(defaults.mode()), false, b);
+            case Endpoint.UnixAbstract a -> openAbstract(reactor, a.name(), b);
+            case Endpoint.Tcp t -> openTcp(reactor, t, allowRemote, b);
         };
     }
 
@@ -112,7 +124,8 @@ public final class Listener implements AutoCloseable {
     }
 
     private static Listener openUnixPath(Reactor reactor, Path path, Optional<String> owner, Optional<String> group,
-            int mode, boolean createDir, String unitName, Acceptor acceptor) throws IOException {
+            int mode, boolean createDir, Binding b) throws IOException {
+        String unitName = b.unitName();
         String address = "unix:" + path;
         Sockets.Address addr = Sockets.unixPath(path.toString()).orElseThrow(() -> new IOException(
                 "cannot listen on " + address + " for unit " + unitName + ": the path is longer than "
@@ -130,7 +143,7 @@ public final class Listener implements AutoCloseable {
         try {
             applyOwnership(path, owner, group, mode, address, unitName);
             listenOn(fd, address, unitName);
-            return new Listener(reactor, fd, address, true, path, fileKey(path), acceptor);
+            return new Listener(reactor, fd, address, true, path, fileKey(path), b);
         } catch (IOException | RuntimeException e) {
             LibC.close(fd);
             Files.deleteIfExists(path);
@@ -138,8 +151,8 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private static Listener openAbstract(Reactor reactor, String name, String unitName, Acceptor acceptor)
-            throws IOException {
+    private static Listener openAbstract(Reactor reactor, String name, Binding b) throws IOException {
+        String unitName = b.unitName();
         String address = "unix:@" + name;
         Sockets.Address addr = Sockets.unixAbstract(name).orElseThrow(() -> new IOException(
                 "cannot listen on " + address + " for unit " + unitName + ": the name is longer than "
@@ -150,15 +163,16 @@ public final class Listener implements AutoCloseable {
                 throw bindError(address, unitName, LibC.errno(), "choose another name");
             }
             listenOn(fd, address, unitName);
-            return new Listener(reactor, fd, address, true, null, null, acceptor);
+            return new Listener(reactor, fd, address, true, null, null, b);
         } catch (IOException | RuntimeException e) {
             LibC.close(fd);
             throw e;
         }
     }
 
-    private static Listener openTcp(Reactor reactor, Endpoint.Tcp tcp, boolean allowRemote, String unitName,
-            Acceptor acceptor) throws IOException {
+    private static Listener openTcp(Reactor reactor, Endpoint.Tcp tcp, boolean allowRemote, Binding b)
+            throws IOException {
+        String unitName = b.unitName();
         String asWritten = "tcp:" + tcp.address() + ":" + tcp.port();
         if (!tcp.loopback() && !allowRemote) {
             throw new IOException("refusing to listen on " + asWritten + " for unit " + unitName
@@ -182,7 +196,7 @@ public final class Listener implements AutoCloseable {
             listenOn(fd, requested, unitName);
             int port = Sockets.localPort(fd).orElseThrow(() -> new IOException(
                     "cannot read the port of " + requested + " for unit " + unitName + ": " + LibC.lastError()));
-            return new Listener(reactor, fd, "tcp:" + host + ":" + port, false, null, null, acceptor);
+            return new Listener(reactor, fd, "tcp:" + host + ":" + port, false, null, null, b);
         } catch (IOException | RuntimeException e) {
             LibC.close(fd);
             throw e;
@@ -310,15 +324,28 @@ public final class Listener implements AutoCloseable {
                 }
                 return;
             }
-            acceptor.accepted(client, unix ? unixPeer(client) : "tcp:" + Sockets.inetText(peer));
+            Optional<Sockets.Inet> tcpPeer = unix ? Optional.empty() : Sockets.inet(peer);
+            gate.admit(reactor, client, address, tcpPeer, admission -> admitted(client, admission));
         }
     }
 
-    /** "unix:/run/…/control uid 1000 (alice)": who, for the audit log. */
-    private String unixPeer(int client) {
-        return Sockets.peerCredentials(client)
-                .map(c -> address + " uid " + c.uid() + Accounts.user(c.uid()).map(u -> " (" + u.name() + ")").orElse(""))
-                .orElse(address);
+    /** Back on the loop with the gate's answer: hand the connection on, or tell the peer why not and hang up. */
+    private void admitted(int client, ConsoleAccess.Admission admission) {
+        if (closed) {
+            LibC.close(client);
+            return;
+        }
+        switch (admission) {
+            case ConsoleAccess.Admitted a -> acceptor.accepted(client, a.who());
+            case ConsoleAccess.Refused r -> {
+                Audit.LOG.warn("console {} of unit {}: refused {}: {}", address, unitName, r.who(), r.reason());
+                byte[] line = (Announcements.refused(r.reason()) + "\r\n").getBytes(StandardCharsets.UTF_8);
+                Memory m = new Memory(line.length);
+                m.write(0, line, 0, line.length);
+                Sockets.send(client, m, line.length, Sockets.MSG_NOSIGNAL); // a fresh socket has room; best effort
+                LibC.close(client);
+            }
+        }
     }
 
     /** Out of fds: level-triggered epoll would wake us forever, so stop watching for a moment. */

@@ -1,5 +1,6 @@
 package dev.manageprocs.control;
 
+import dev.manageprocs.access.Peer;
 import java.io.IOException;
 
 /** What the manager does with one authorized request. Runs on a virtual thread per connection; may block. */

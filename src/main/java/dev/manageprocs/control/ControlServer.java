@@ -1,6 +1,7 @@
 package dev.manageprocs.control;
 
-import dev.manageprocs.posix.Accounts;
+import dev.manageprocs.access.Peer;
+import dev.manageprocs.access.Authorizer;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -327,22 +328,10 @@ public final class ControlServer implements AutoCloseable {
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
-    /** SO_PEERCRED gives names; the ids come from the account database (numeric names when there is none). */
-    private static Peer peerOf(SocketChannel ch) throws IOException {
+    /** SO_PEERCRED gives names; the ids come from the account database (through the Authorizer's cache). */
+    private Peer peerOf(SocketChannel ch) throws IOException {
         UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        String user = p.user().getName();
-        String group = p.group().getName();
-        int uid = Accounts.user(user).map(Accounts.User::uid).orElseGet(() -> parseId(user));
-        int gid = Accounts.group(group).map(Accounts.Group::gid).orElseGet(() -> parseId(group));
-        return new Peer(uid, gid, user);
-    }
-
-    private static int parseId(String name) {
-        try {
-            return Integer.parseInt(name);
-        } catch (NumberFormatException e) {
-            return -1; // a name NSS knew a moment ago and no longer does: no rights beyond "anybody"
-        }
+        return authorizer.peer(p.user().getName(), p.group().getName());
     }
 
     private static void writeAll(SocketChannel ch, byte[] bytes) throws IOException {

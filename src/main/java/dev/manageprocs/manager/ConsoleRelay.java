@@ -1,7 +1,7 @@
 package dev.manageprocs.manager;
 
 import dev.manageprocs.console.TelnetDecoder;
-import dev.manageprocs.control.Peer;
+import dev.manageprocs.access.Peer;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamSession;

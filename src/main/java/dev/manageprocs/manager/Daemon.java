@@ -1,6 +1,6 @@
 package dev.manageprocs.manager;
 
-import dev.manageprocs.control.Authorizer;
+import dev.manageprocs.access.Authorizer;
 import dev.manageprocs.control.ControlServer;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;

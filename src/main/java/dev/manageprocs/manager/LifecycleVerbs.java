@@ -1,5 +1,6 @@
 package dev.manageprocs.manager;
 
+import dev.manageprocs.access.Audit;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.Verb;
@@ -28,7 +29,7 @@ final class LifecycleVerbs {
             return Response.error(Response.USAGE, verb.wire() + " takes unit names or patterns, or --all (not both)");
         }
         List<String> patterns = all ? List.of("*") : request.args();
-        ManagerCommands.AUDIT.info("{} {} requested by {}", verb.wire(), String.join(" ", patterns), who);
+        Audit.LOG.info("{} {} requested by {}", verb.wire(), String.join(" ", patterns), who);
         record Started(Map<LoadedUnit, CompletableFuture<UnitStatus>> results, List<String> unmatched) {
         }
         Started s = manager.reactor().call(() -> {

@@ -1,5 +1,6 @@
 package dev.manageprocs.manager;
 
+import dev.manageprocs.console.ConsoleAccess;
 import dev.manageprocs.console.ConsoleHub;
 import dev.manageprocs.console.SocketDefaults;
 import dev.manageprocs.reactor.Reactor;
@@ -51,6 +52,7 @@ public final class Manager {
     private final int pid = (int) ProcessHandle.current().pid();
     private final Map<String, String> env = SystemdNotifier.forChildren(System.getenv());
     private final ZoneId zone = ZoneId.systemDefault();
+    private final ConsoleAccess consoleAccess = ConsoleAccess.ofThisProcess();
     // loop thread only
     private final Map<String, LoadedUnit> units = new TreeMap<>();
     private List<Skipped> skipped = List.of();
@@ -368,7 +370,7 @@ public final class Manager {
                 system ? Optional.of(config.controlGroup()) : Optional.empty());
         ConsoleHub console;
         try {
-            console = ConsoleHub.open(reactor, supervisor, sockets);
+            console = ConsoleHub.open(reactor, supervisor, sockets, consoleAccess);
         } catch (IOException e) {
             supervisor.retire(Goal.REMOVE, "manager (console failed)");
             problems.add(new Skipped(unit.name(), unit.file(), Skipped.Kind.CONFLICT,

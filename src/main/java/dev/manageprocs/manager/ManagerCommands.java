@@ -1,7 +1,7 @@
 package dev.manageprocs.manager;
 
 import dev.manageprocs.control.ControlHandler;
-import dev.manageprocs.control.Peer;
+import dev.manageprocs.access.Peer;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamSession;
@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The control-socket verbs (docs/control-protocol.md) on top of the {@link Manager}: each request's verb
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagerCommands implements ControlHandler {
     /** The log of who asked for each change. */
-    static final Logger AUDIT = LoggerFactory.getLogger("dev.manageprocs.audit");
 
     private final ReadVerbs reads;
     private final LifecycleVerbs lifecycle;

@@ -1,5 +1,6 @@
 package dev.manageprocs.manager;
 
+import dev.manageprocs.access.Audit;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.VerbOption;
@@ -33,7 +34,7 @@ final class UnitFileVerbs {
     }
 
     Response reload(Request request, String who) {
-        ManagerCommands.AUDIT.info("reload requested by {}", who);
+        Audit.LOG.info("reload requested by {}", who);
         Manager.ReloadReport r = manager.reload(request.flag(VerbOption.RESTART_CHANGED), who);
         StringBuilder out = new StringBuilder();
         r.added().forEach(n -> out.append(n).append(": added\n"));
@@ -70,7 +71,7 @@ final class UnitFileVerbs {
             return Response.ok(found.values().stream().map(lu -> "remove unit " + lu.name() + " and delete "
                     + lu.unit().file() + "\n").collect(Collectors.joining()));
         }
-        ManagerCommands.AUDIT.info("remove {} requested by {}", String.join(" ", found.keySet()), who);
+        Audit.LOG.info("remove {} requested by {}", String.join(" ", found.keySet()), who);
         // the files go first, all or none: a unit whose file cannot be deleted keeps running untouched
         try {
             deleteAll(found.values().stream().map(lu -> lu.unit().file()).toList());
@@ -178,7 +179,7 @@ final class UnitFileVerbs {
         if (!errors.isEmpty()) {
             return new Response(Response.FAILED, "", String.join("\n", errors) + "\nmanage-procs: nothing was added\n");
         }
-        ManagerCommands.AUDIT.info("add {} requested by {}", String.join(" ", names), who);
+        Audit.LOG.info("add {} requested by {}", String.join(" ", names), who);
         List<ParseResult.Ok> installed = new ArrayList<>();
         for (var w : toWrite.entrySet()) {
             installed.add((ParseResult.Ok) UnitParser.parse(w.getKey(), w.getValue(), manager.config().defaults()));

@@ -28,6 +28,8 @@ public final class LibC {
     public static final int O_NOCTTY = 0x100;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
 
     private LibC() {
     }
@@ -37,6 +39,14 @@ public final class LibC {
     public static native long write(int fd, Pointer buf, long count);
 
     public static native int close(int fd);
+
+    private static native int fcntl(int fd, int cmd, int arg);
+
+    /** Sets O_NONBLOCK on fd; 0, or -1 with errno. */
+    public static int setNonBlocking(int fd) {
+        int flags = fcntl(fd, F_GETFL, 0);
+        return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
 
     public static native int getpid();
 

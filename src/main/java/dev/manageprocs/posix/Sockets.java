@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -66,6 +67,8 @@ public final class Sockets {
 
     public static native int shutdown(int fd, int how);
 
+    public static native int socketpair(int domain, int type, int protocol, int[] fds);
+
     /** Like write(2) but never raises SIGPIPE: a vanished peer is EPIPE. */
     public static native long send(int fd, Pointer buf, long len, int flags);
 
@@ -76,6 +79,29 @@ public final class Sockets {
 
     /** A socket address ready to hand to bind/connect. */
     public record Address(int family, Memory memory, int length) {
+    }
+
+    /** One end of a TCP connection: the family's raw address bytes (4 or 16) and the port. */
+    public record Inet(int family, byte[] address, int port) {
+        /** 127.0.0.0/8, ::1, or either as an IPv4-mapped IPv6 address. */
+        public boolean loopback() {
+            if (family == AF_INET) {
+                return address[0] == 127;
+            }
+            boolean mapped = true;
+            for (int i = 0; i < 10; i++) {
+                mapped &= address[i] == 0;
+            }
+            if (mapped && address[10] == (byte) 0xff && address[11] == (byte) 0xff) {
+                return address[12] == 127;
+            }
+            for (int i = 0; i < 15; i++) {
+                if (address[i] != 0) {
+                    return false;
+                }
+            }
+            return address[15] == 1;
+        }
     }
 
     /** Who is on the other end of a unix socket (SO_PEERCRED). */
@@ -134,6 +160,25 @@ public final class Sockets {
         return OptionalInt.of(port(addr));
     }
 
+    /** A sockaddr_in/in6 (an accepted peer's, or getsockname's) as an {@link Inet}; empty for other families. */
+    public static Optional<Inet> inet(Pointer addr) {
+        int family = addr.getShort(0);
+        if (family == AF_INET) {
+            return Optional.of(new Inet(AF_INET, addr.getByteArray(4, 4), port(addr)));
+        }
+        if (family == AF_INET6) {
+            return Optional.of(new Inet(AF_INET6, addr.getByteArray(8, 16), port(addr)));
+        }
+        return Optional.empty();
+    }
+
+    /** The local end of a connected TCP socket. */
+    public static Optional<Inet> localInet(int fd) {
+        Memory addr = zeroed(SOCKADDR_MAX);
+        Memory len = lengthOf(SOCKADDR_MAX);
+        return getsockname(fd, addr, len) == 0 ? inet(addr) : Optional.empty();
+    }
+
     /** "127.0.0.1:40122" or "[::1]:40122" for an accepted peer's sockaddr_in/in6; null for others. */
     public static String inetText(Pointer addr) {
         int family = addr.getShort(0);
@@ -148,6 +193,15 @@ public final class Sockets {
             throw new IllegalStateException("kernel returned a malformed address", e);
         }
         return null;
+    }
+
+    /** {@link #hostText(InetAddress)} of raw address bytes (4 or 16). */
+    public static String hostText(byte[] address) {
+        try {
+            return hostText(InetAddress.getByAddress(address));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + address.length + " bytes", e);
+        }
     }
 
     /** "127.0.0.1", or "[::1]" (RFC 5952 short form, bracketed for host:port) where Java would say 0:0:0:0:0:0:0:1. */
@@ -202,6 +256,25 @@ public final class Sockets {
             return Optional.empty();
         }
         return Optional.of(new PeerCredentials(cred.getInt(0), cred.getInt(4), cred.getInt(8)));
+    }
+
+    /**
+     * A connected pair of unix stream sockets: {@code [0]} blocking (for a thread that waits on it), {@code [1]}
+     * non-blocking (for the event loop). Both close on exec.
+     */
+    public static int[] streamPair() throws IOException {
+        int[] fds = new int[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+            throw new IOException("cannot create a socket pair: " + LibC.lastError()
+                    + "; check the manager's open file limit");
+        }
+        if (LibC.setNonBlocking(fds[1]) != 0) {
+            String why = LibC.lastError();
+            LibC.close(fds[0]);
+            LibC.close(fds[1]);
+            throw new IOException("cannot make a socket non-blocking: " + why);
+        }
+        return fds;
     }
 
     /** A buffer big enough for any sockaddr, for accept4. */

@@ -118,6 +118,23 @@ public final class Announcements {
         return "@@@ " + bytes + " bytes of output were dropped because this client was not reading";
     }
 
+    /** A TCP console connection turned away: {@code reason} says who may connect and how to get access. */
+    public static String refused(String reason) {
+        return "@@@ " + reason;
+    }
+
+    /** The first line {@code manage-procs attach} prints, with how to get out again. */
+    public static String attached(String name, boolean readOnly, KeySpec logout) {
+        String how = logout.enabled() ? logout + " detaches"
+                : "no logout key is set (keys.logout), so end this client to detach";
+        return "@@@ attached to " + name + (readOnly ? " (read-only)" : "") + " — " + how;
+    }
+
+    /** The last line of an attach that ended by the logout key or because the console went away. */
+    public static String detached(String name) {
+        return "@@@ detached from " + name;
+    }
+
     /** procServ's "auto restart is ON/OFF", with the mode when it is not simply "always". */
     static String autoRestart(RestartMode mode) {
         return switch (mode) {

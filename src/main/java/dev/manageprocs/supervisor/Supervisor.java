@@ -1,5 +1,6 @@
 package dev.manageprocs.supervisor;
 
+import dev.manageprocs.access.Audit;
 import dev.manageprocs.child.Child;
 import dev.manageprocs.child.ExitStatus;
 import dev.manageprocs.child.LaunchSpec;
@@ -500,6 +501,6 @@ public final class Supervisor implements ConsoleTarget {
     }
 
     private void audit(String who, String what) {
-        log.info("{}: {} requested by {}", unit.name(), what, who);
+        Audit.LOG.info("{}: {} requested by {}", unit.name(), what, who);
     }
 }

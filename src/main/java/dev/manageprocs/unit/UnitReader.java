@@ -131,6 +131,8 @@ final class UnitReader {
         List<Bound> listen = endpoints("listen", List.of(new Endpoint.UnixDefault("unix:default")));
         List<Bound> logListen = endpoints("log_listen", List.of());
         boolean allowRemote = read(List.of("console", "allow_remote"), false, BOOLEAN, this::bool);
+        Optional<String> logGroup = Optional.ofNullable(read(List.of("console", "log_group"), null,
+                "a group name or id like \"operators\" or \"1000\"", f -> account(f, "log_group")));
         KeyBindings keys = keys();
         String ignore = read(List.of("console", "ignore"), DEFAULT_IGNORE, "control keys like \"^C^D^]\"",
                 f -> f.raw() instanceof String s ? KeySpecs.parseSequence(s) : null);
@@ -142,7 +144,7 @@ final class UnitReader {
         checkDistinct(listen, logListen);
         checkKeysNotIgnored(keys, ignore);
         return new ConsoleSpec(listen.stream().map(Bound::endpoint).toList(),
-                logListen.stream().map(Bound::endpoint).toList(), allowRemote, keys, ignore, history, banner);
+                logListen.stream().map(Bound::endpoint).toList(), allowRemote, logGroup, keys, ignore, history, banner);
     }
 
     private LogSpec log() {

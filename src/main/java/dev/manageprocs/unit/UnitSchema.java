@@ -43,7 +43,7 @@ final class UnitSchema {
             keys.put(k, LEAF);
         }
         Map<String, Node> console = new LinkedHashMap<>();
-        for (String k : List.of("listen", "log_listen", "allow_remote")) {
+        for (String k : List.of("listen", "log_listen", "allow_remote", "log_group")) {
             console.put(k, LEAF);
         }
         console.put("keys", new Node(Kind.TABLE, keys, "{ kill = \"^X\", logout = \"^D\" }"));

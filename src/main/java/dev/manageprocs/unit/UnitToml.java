@@ -45,6 +45,7 @@ public final class UnitToml {
         line(b, "listen", array(c.listen().stream().map(Endpoint::spec).toList()));
         line(b, "log_listen", array(c.logListen().stream().map(Endpoint::spec).toList()));
         line(b, "allow_remote", Boolean.toString(c.allowRemote()));
+        c.logGroup().ifPresent(g -> line(b, "log_group", quote(g)));
         KeyBindings k = c.keys();
         line(b, "keys", "{ kill = " + quote(k.kill().spec()) + ", toggle = " + quote(k.toggle().spec())
                 + ", restart = " + quote(k.restart().spec()) + ", quit = " + quote(k.quit().spec())

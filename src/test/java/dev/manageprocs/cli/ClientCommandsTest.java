@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.manageprocs.control.Authorizer;
+import dev.manageprocs.access.Authorizer;
 import dev.manageprocs.control.ControlServer;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;

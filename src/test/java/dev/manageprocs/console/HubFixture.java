@@ -26,10 +26,16 @@ final class HubFixture implements AutoCloseable {
     private final List<TestClient> clients = new ArrayList<>();
 
     HubFixture(ConsoleSpec spec, Path runDir, boolean echo) throws IOException {
-        defaults = new SocketDefaults(runDir, 0600, Optional.empty());
+        this(spec, runDir, echo, ConsoleAccess.ofThisProcess(), Optional.empty());
+    }
+
+    /** With other access rules (a test's name service), and {@code group} as control_group in system mode. */
+    HubFixture(ConsoleSpec spec, Path runDir, boolean echo, ConsoleAccess access, Optional<String> group)
+            throws IOException {
+        defaults = new SocketDefaults(runDir, 0600, group);
         target = new TestTarget(reactor, spec, echo);
         try {
-            hub = reactor.call(() -> ConsoleHub.open(reactor, target, defaults));
+            hub = reactor.call(() -> ConsoleHub.open(reactor, target, defaults, access));
         } catch (IllegalStateException e) {
             reactor.close();
             // Reactor.call wraps checked exceptions; the hub's user-facing IOException is the cause
@@ -49,7 +55,12 @@ final class HubFixture implements AutoCloseable {
     }
 
     static ConsoleSpec spec(List<Endpoint> listen, List<Endpoint> logListen, long history, boolean banner) {
-        return new ConsoleSpec(listen, logListen, false, KEYS, IGNORE, history, banner);
+        return spec(listen, logListen, history, banner, Optional.empty());
+    }
+
+    static ConsoleSpec spec(List<Endpoint> listen, List<Endpoint> logListen, long history, boolean banner,
+            Optional<String> logGroup) {
+        return new ConsoleSpec(listen, logListen, false, logGroup, KEYS, IGNORE, history, banner);
     }
 
     String control() {

@@ -72,7 +72,7 @@ class ListenerTest {
             TestClient c = f.controlClient();
             c.send("\u0012");
             Eventually.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
-            assertTrue(f.target.whos().get(0).matches("tcp:\\[::1]:\\d+"), f.target.whos().toString());
+            assertTrue(f.target.whos().get(0).matches("tcp:\\[::1]:\\d+ uid 0 \\(root\\)"), f.target.whos().toString());
         }
     }
 
@@ -202,12 +202,12 @@ class ListenerTest {
     }
 
     @Test
-    void tcpClientsAreNamedByAddressAndPort() throws Exception {
+    void tcpClientsAreNamedByAddressPortAndTheUserThatOwnsThePeerSocket() throws Exception {
         try (HubFixture f = hub(List.of(tcp(0)), List.of())) {
             TestClient c = f.controlClient();
             c.send("\u0012");
             Eventually.until(() -> f.target.restarts.get() == 1, () -> "the restart key");
-            assertTrue(f.target.whos().get(0).matches("tcp:127\\.0\\.0\\.1:\\d+"), f.target.whos().toString());
+            assertTrue(f.target.whos().get(0).matches("tcp:127\\.0\\.0\\.1:\\d+ uid 0 \\(root\\)"), f.target.whos().toString());
         }
     }
 }

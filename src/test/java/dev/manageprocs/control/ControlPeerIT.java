@@ -1,5 +1,6 @@
 package dev.manageprocs.control;
 
+import dev.manageprocs.access.Authorizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

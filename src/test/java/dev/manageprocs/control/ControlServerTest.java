@@ -1,5 +1,7 @@
 package dev.manageprocs.control;
 
+import dev.manageprocs.access.Peer;
+import dev.manageprocs.access.Authorizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

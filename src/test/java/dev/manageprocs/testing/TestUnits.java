@@ -33,7 +33,7 @@ public final class TestUnits {
         RestartSpec restart = new RestartSpec(RestartMode.ALWAYS, Duration.ofSeconds(15), 0,
                 Duration.ofMinutes(10), true);
         ConsoleSpec console = new ConsoleSpec(List.of(new Endpoint.UnixDefault("unix:default")), List.of(), false,
-                DEFAULT_KEYS, "\u0003\u0004\u001d", 64 * 1024, true);
+                Optional.empty(), DEFAULT_KEYS, "\u0003\u0004\u001d", 64 * 1024, true);
         LogSpec log = new LogSpec(new LogSpec.LogTarget.Default(), false,
                 new TimestampFormat("%Y-%m-%d %H:%M:%S "), 10L << 20, 5);
         return new Unit(name, Path.of("/tmp/" + name + ".toml"), Optional.empty(), Optional.empty(),

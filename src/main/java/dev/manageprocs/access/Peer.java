@@ -1,4 +1,4 @@
-package dev.manageprocs.control;
+package dev.manageprocs.access;
 
 /** Who is on the other end of a control connection, from SO_PEERCRED (the process's effective ids). */
 public record Peer(int uid, int gid, String user) {

@@ -1,10 +1,11 @@
-package dev.manageprocs.control;
+package dev.manageprocs.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.manageprocs.posix.Accounts;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,24 @@ class AuthorizerTest {
         assertEquals(Optional.of("permission denied: user 'nobody' (uid 65534) is not root, not "
                 + Accounts.user(1).orElseThrow().name() + " and not in group 'root'; ask an administrator to add "
                 + "you to that group"), asDaemonUser.refusal(NOBODY));
+    }
+
+    @Test
+    void withoutGroupsOnlyRootAndTheManagersUserMayActAndTheRefusalSaysSo() {
+        Authorizer userMode = new Authorizer(1, List.of(), Directory.system());
+        String daemon = Accounts.user(1).orElseThrow().name();
+        assertEquals(Optional.of("permission denied: user 'nobody' (uid 65534) is not root and not " + daemon
+                + "; only root and " + daemon + " may connect, so connect as one of them"), userMode.refusal(NOBODY));
+        assertEquals(Optional.empty(), userMode.refusal(new Peer(1, 1, daemon)));
+    }
+
+    @Test
+    void anyOfSeveralGroupsAdmits() {
+        Authorizer twoGroups = new Authorizer(0, List.of("root", "nogroup"), Directory.system());
+        assertEquals(Optional.empty(), twoGroups.refusal(NOBODY));
+        assertTrue(new Authorizer(0, List.of("root", "daemon"), Directory.system()).refusal(NOBODY)
+                .orElseThrow().contains("not in group 'root' or 'daemon'; ask an administrator to add you to one of "
+                        + "those groups"));
     }
 
     @Test
