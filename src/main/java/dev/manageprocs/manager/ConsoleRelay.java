@@ -1,39 +1,38 @@
 package dev.manageprocs.manager;
 
-import dev.manageprocs.console.TelnetDecoder;
+import com.sun.jna.Memory;
+import dev.manageprocs.access.Audit;
 import dev.manageprocs.access.Peer;
+import dev.manageprocs.console.TelnetDecoder;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamSession;
+import dev.manageprocs.control.VerbOption;
+import dev.manageprocs.posix.LibC;
+import dev.manageprocs.posix.Sockets;
+import dev.manageprocs.supervisor.Announcements;
 import dev.manageprocs.unit.KeySpec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code attach} over the control socket: the manager connects to the unit's own console as one more
- * client (a JDK socket, on this request's virtual thread, never on the event loop) and copies bytes
- * both ways until either side ends. So attach is allowed exactly by the control-socket rules, also when
- * the console socket itself is root-only or TCP, and the console needs no second kind of client.
+ * {@code attach} over the control socket: the manager makes a socket pair, hands one end to the unit's console as
+ * one more client named by the control peer ("'alice' (uid 1000) through attach"), and copies bytes between the other
+ * end and the control connection until either side ends. So the keys an operator presses through attach (^X kills
+ * the child) are audited under the operator's name, attach is allowed exactly by the control socket's rules, and it
+ * works for a unit with no console endpoint at all.
  *
- * <p>The relay passes the console's telnet stream as it is; the attach client speaks telnet to it (IAC
- * IAC for 0xFF, NAWS for its window size). Read-only: the unit's first read-only endpoint when it has
- * one (else its control endpoint), and the client's input is never forwarded; its logout key still
- * detaches, which the relay sees itself.
+ * <p>The relay passes the console's telnet stream as it is; the attach client speaks telnet to it (IAC IAC for 0xFF,
+ * NAWS for its window size). Read-only: the console drops the client's input, and the relay never forwards it; the
+ * logout key still detaches, which the relay sees itself. The socket-pair end is read and written with blocking
+ * calls, so each direction has a platform thread of its own: a blocking native call would pin a virtual thread's
+ * carrier.
  */
 final class ConsoleRelay {
-    private static final Logger audit = LoggerFactory.getLogger("dev.manageprocs.audit");
     private static final int BUFFER = 16 * 1024;
 
     private final Manager manager;
@@ -42,81 +41,62 @@ final class ConsoleRelay {
         this.manager = manager;
     }
 
-    /** What attach needs of a unit, read on the event loop. */
-    private record Console(LoadedUnit unit, List<String> addresses, KeySpec logout) {
-    }
-
     void attach(Request request, Peer peer, StreamSession session) throws IOException {
         if (request.args().size() != 1) {
             session.finish(Response.error(Response.USAGE, "attach takes exactly one unit name"));
             return;
         }
         String name = request.args().get(0);
-        boolean readOnly = request.flag("read-only");
-        Optional<Console> found = manager.reactor().call(() -> manager.get(name).map(lu -> {
-            List<String> addresses = new ArrayList<>(readOnly ? lu.console.logAddresses() : List.of());
-            addresses.addAll(lu.console.controlAddresses());
-            return new Console(lu, addresses, lu.unit().console().keys().logout());
+        boolean readOnly = request.flag(VerbOption.READ_ONLY.wire());
+        int[] pair;
+        try {
+            pair = Sockets.streamPair();
+        } catch (IOException e) {
+            session.finish(Response.error(Response.FAILED, "cannot attach to " + name + ": " + e.getMessage()));
+            return;
+        }
+        Optional<LoadedUnit> found = manager.reactor().call(() -> manager.get(name).map(lu -> {
+            lu.console.adopt(pair[1], peer.describe() + " through attach", readOnly);
+            return lu;
         }));
         if (found.isEmpty()) {
+            LibC.close(pair[0]);
+            LibC.close(pair[1]);
             session.finish(ManagerCommands.noSuchUnit(List.of(name)));
             return;
         }
-        Console c = found.get();
-        SocketChannel console;
+        Audit.LOG.info("attach {}{} by {}", name, readOnly ? " (read-only)" : "", peer.describe());
+        KeySpec logout = found.get().unit().console().keys().logout();
+        byte[] first = (Announcements.attached(name, readOnly, logout) + "\r\n").getBytes(StandardCharsets.UTF_8);
+        Relay relay = new Relay(session, pair[0], readOnly ? logout : null);
         try {
-            console = connect(name, c.addresses());
+            session.out(first, 0, first.length);
         } catch (IOException e) {
-            session.finish(Response.error(Response.FAILED, e.getMessage()));
+            relay.end();
+            relay.release();
+            relay.release();
+            session.abort();
             return;
         }
-        audit.info("attach {}{} by {}", name, readOnly ? " (read-only)" : "", peer.describe());
-        try (console) {
-            String how = c.logout().enabled() ? c.logout() + " detaches"
-                    : "no logout key is set (keys.logout), so end this client to detach";
-            byte[] first = ("@@@ attached to " + name + (readOnly ? " (read-only)" : "") + " — " + how + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            session.out(first, 0, first.length);
-            Relay relay = new Relay(session, console, readOnly ? c.logout() : null);
-            // the input side ends by itself: at the client's end, or when the server closes the connection after us
-            Thread.ofVirtual().name("attach-input").start(relay::clientToConsole);
-            relay.consoleToClient();
-            console.close();
-            if (!relay.clientGone) {
-                session.finish(relay.detached ? detached(name) : ending(c.unit()));
-            }
-        } catch (IOException e) {
+        Thread.ofPlatform().name("attach-input").daemon().start(relay::clientToConsole);
+        Thread output = Thread.ofPlatform().name("attach-output").daemon().start(relay::consoleToClient);
+        try {
+            output.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            relay.end();
+        }
+        if (relay.clientGone) {
+            session.abort();
+        } else if (relay.writeFailed) {
             session.abort(); // the client went away while we wrote to it
+        } else {
+            session.finish(relay.detached ? detached(name) : ending(found.get()));
         }
-    }
-
-    /** The unit's first console endpoint attach can reach (a unix path or TCP; not an abstract name). */
-    private static SocketChannel connect(String name, List<String> addresses) throws IOException {
-        IOException last = null;
-        for (String a : addresses) {
-            SocketAddress address;
-            if (a.startsWith("unix:/")) {
-                address = UnixDomainSocketAddress.of(Path.of(a.substring("unix:".length())));
-            } else if (a.startsWith("tcp:")) {
-                int colon = a.lastIndexOf(':');
-                String host = a.substring("tcp:".length(), colon).replace("[", "").replace("]", "");
-                address = new InetSocketAddress(host, Integer.parseInt(a.substring(colon + 1)));
-            } else {
-                continue;
-            }
-            try {
-                return SocketChannel.open(address);
-            } catch (IOException e) {
-                last = new IOException("cannot reach the console of unit " + name + " at " + a + " (" + e.getMessage()
-                        + "); the manager's log may say why", e);
-            }
-        }
-        throw last != null ? last : new IOException("unit " + name + " has no console endpoint attach can use "
-                + "(listen = " + addresses + "); add \"unix:default\" to listen in its [console] table");
     }
 
     private static Response detached(String name) {
-        return Response.ok("@@@ detached from " + name + "\n");
+        return Response.ok(Announcements.detached(name) + "\n");
     }
 
     /** The console closed the connection: the logout key, or the unit went away (removed, replaced, manager stopping). */
@@ -137,34 +117,50 @@ final class ConsoleRelay {
         return detached(name);
     }
 
-    /** One session's two directions; the first to end ends both. */
+    /**
+     * One session's two directions over the relay's end of the pair; the first to end shuts the pair down, which
+     * ends the other. The fd is closed by whichever direction finishes last, so neither ever uses a closed (and
+     * perhaps reused) descriptor.
+     */
     private static final class Relay {
         private final StreamSession session;
-        private final SocketChannel console;
+        private final int fd;
         private final KeySpec readOnlyLogout;
+        private final AtomicInteger users = new AtomicInteger(2);
         volatile boolean clientGone;
         volatile boolean detached;
+        volatile boolean writeFailed;
 
-        Relay(StreamSession session, SocketChannel console, KeySpec readOnlyLogout) {
+        Relay(StreamSession session, int fd, KeySpec readOnlyLogout) {
             this.session = session;
-            this.console = console;
+            this.fd = fd;
             this.readOnlyLogout = readOnlyLogout;
         }
 
-        void consoleToClient() throws IOException {
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-            while (true) {
-                buf.clear();
-                int n;
-                try {
-                    n = console.read(buf);
-                } catch (IOException e) {
-                    return; // closed by the other direction, or the console broke the connection
+        /** Console output to the client, until the console closes its end or the other direction ends. */
+        void consoleToClient() {
+            Memory buf = new Memory(BUFFER);
+            byte[] bytes = new byte[BUFFER];
+            try {
+                while (true) {
+                    long n = LibC.read(fd, buf, BUFFER);
+                    if (n < 0 && LibC.errno() == LibC.EINTR) {
+                        continue;
+                    }
+                    if (n <= 0) {
+                        return;
+                    }
+                    buf.read(0, bytes, 0, (int) n);
+                    try {
+                        session.out(bytes, 0, (int) n);
+                    } catch (IOException e) {
+                        writeFailed = true;
+                        return;
+                    }
                 }
-                if (n < 0) {
-                    return;
-                }
-                session.out(buf.array(), 0, n);
+            } finally {
+                end();
+                release();
             }
         }
 
@@ -172,6 +168,7 @@ final class ConsoleRelay {
         void clientToConsole() {
             InputStream in = session.input();
             byte[] buf = new byte[BUFFER];
+            Memory toConsole = new Memory(BUFFER);
             TelnetDecoder decoder = readOnlyLogout != null ? new TelnetDecoder() : null;
             try {
                 while (true) {
@@ -185,20 +182,44 @@ final class ConsoleRelay {
                         clientGone = true;
                         return;
                     }
-                    if (decoder == null) {
-                        ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                        while (b.hasRemaining()) {
-                            console.write(b);
+                    if (decoder != null) {
+                        if (hasKey(buf, decoder.decode(buf, 0, n), readOnlyLogout)) {
+                            detached = true;
+                            return;
                         }
-                    } else if (hasKey(buf, decoder.decode(buf, 0, n), readOnlyLogout)) {
-                        detached = true;
-                        return;
+                    } else if (!writeAll(toConsole, buf, n)) {
+                        return; // the console side has closed: consoleToClient sees that too and ends the session
                     }
                 }
-            } catch (IOException e) {
-                // the console side has closed: consoleToClient sees that too and ends the session
             } finally {
-                closeQuietly(console);
+                end();
+                release();
+            }
+        }
+
+        private boolean writeAll(Memory m, byte[] b, int len) {
+            m.write(0, b, 0, len);
+            for (int done = 0; done < len; ) {
+                long w = LibC.write(fd, m.share(done), len - done);
+                if (w < 0 && LibC.errno() == LibC.EINTR) {
+                    continue;
+                }
+                if (w <= 0) {
+                    return false;
+                }
+                done += (int) w;
+            }
+            return true;
+        }
+
+        /** Wakes both directions: reads see end-of-file, writes fail; the console sees this client go. */
+        void end() {
+            Sockets.shutdown(fd, Sockets.SHUT_RDWR);
+        }
+
+        void release() {
+            if (users.decrementAndGet() == 0) {
+                LibC.close(fd);
             }
         }
 
@@ -209,14 +230,6 @@ final class ConsoleRelay {
                 }
             }
             return false;
-        }
-
-        private static void closeQuietly(SocketChannel ch) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                // ending the session anyway
-            }
         }
     }
 }

@@ -194,6 +194,27 @@ class AttachIT {
                 "the read-only input never ran:\n" + seen.text());
     }
 
+    @Test
+    void aKeyPressedThroughAttachIsAuditedUnderTheOperatorNotTheManager() throws Exception {
+        Run r = attach(List.of("shell"), "\u0014"); // ^T, the toggle key
+        assertEquals(0, r.exit(), r.toString());
+        Eventually.until(() -> manager.managerOutput().contains("shell: toggle key: auto restart is now never "
+                + "requested by 'root' (uid 0) through attach"), manager::managerOutput);
+        assertFalse(manager.managerOutput().contains("requested by unix:"), manager.managerOutput());
+    }
+
+    @Test
+    void aUnitWithNoConsoleEndpointCanStillBeAttached() throws Exception {
+        manager.writeUnit("quiet", SHELL_UNIT + """
+                [console]
+                listen = []
+                """);
+        assertEquals(0, manager.cli("reload").exit());
+        Run r = attach(List.of("quiet"), "echo reached''quiet\n");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("reachedquiet"), r.toString());
+    }
+
     private String restarts(String unit) {
         String line = manager.cli("status", unit).out().lines().skip(1).findFirst().orElse("");
         return line.split("\\s+")[4] + " restarts";
