@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import dev.manageprocs.access.Audit;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.posix.LibC;
+import dev.manageprocs.posix.SocketFile;
 import dev.manageprocs.posix.Sockets;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.supervisor.Announcements;
@@ -15,19 +16,13 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,9 +109,7 @@ public final class Listener implements AutoCloseable {
         LibC.close(fd);
         if (socketFile != null) {
             try {
-                if (Objects.equals(fileKey(socketFile), socketFileKey)) {
-                    Files.deleteIfExists(socketFile);
-                }
+                SocketFile.removeIfStill(socketFile, socketFileKey);
             } catch (IOException e) {
                 log.warn("could not remove console socket {}: {}", socketFile, e.getMessage());
             }
@@ -143,7 +136,7 @@ public final class Listener implements AutoCloseable {
         try {
             applyOwnership(path, owner, group, mode, address, unitName);
             listenOn(fd, address, unitName);
-            return new Listener(reactor, fd, address, true, path, fileKey(path), b);
+            return new Listener(reactor, fd, address, true, path, SocketFile.identity(path), b);
         } catch (IOException | RuntimeException e) {
             LibC.close(fd);
             Files.deleteIfExists(path);
@@ -235,32 +228,12 @@ public final class Listener implements AutoCloseable {
 
     /** A socket file left behind by a crash is removed; anything else in the way is the user's to sort out. */
     private static void removeStaleSocket(Path path, String address, String unitName) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if ((mode & 0170000) != 0140000) {
-            throw new IOException("cannot listen on " + address + " for unit " + unitName
+        switch (SocketFile.clearStale(path)) {
+            case NOTHING, STALE_REMOVED -> { }
+            case NOT_A_SOCKET -> throw new IOException("cannot listen on " + address + " for unit " + unitName
                     + ": the file exists and is not a socket; remove it or choose another path");
-        }
-        if (someoneListens(path)) {
-            throw new IOException("cannot listen on " + address + " for unit " + unitName
+            case LIVE -> throw new IOException("cannot listen on " + address + " for unit " + unitName
                     + ": another process is listening on it; stop that process or choose another path");
-        }
-        Files.delete(path);
-    }
-
-    private static boolean someoneListens(Path path) {
-        Sockets.Address addr = Sockets.unixPath(path.toString()).orElseThrow();
-        int probe = Sockets.socket(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK | Sockets.SOCK_CLOEXEC, 0);
-        if (probe < 0) {
-            return false;
-        }
-        try {
-            // connected, or EAGAIN (backlog full): alive; ECONNREFUSED: nobody accepts on it any more
-            return Sockets.connect(probe, addr.memory(), addr.length()) == 0 || LibC.errno() == LibC.EAGAIN;
-        } finally {
-            LibC.close(probe);
         }
     }
 
@@ -291,27 +264,9 @@ public final class Listener implements AutoCloseable {
                         + "; the manager must run as root or be a member of that group", e);
             }
         }
-        view.setPermissions(permissions(mode));
+        view.setPermissions(SocketFile.permissions(mode));
     }
 
-    private static Set<PosixFilePermission> permissions(int mode) {
-        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ … OTHERS_EXECUTE = 0400 … 0001
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (0400 >> i)) != 0) {
-                set.add(bits[i]);
-            }
-        }
-        return set;
-    }
-
-    private static Object fileKey(Path path) {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     private void acceptAll() {
         for (int i = 0; i < ACCEPTS_PER_WAKEUP && !closed; i++) {

@@ -1,12 +1,12 @@
 package dev.manageprocs.control;
 
 import dev.manageprocs.access.Peer;
+import dev.manageprocs.posix.SocketFile;
 import dev.manageprocs.access.Authorizer;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,16 +15,12 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -94,23 +90,19 @@ public final class ControlServer implements AutoCloseable {
      */
     public void start() throws IOException {
         Files.createDirectories(socket.toAbsolutePath().getParent());
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-            if (!isSocket(socket)) {
-                throw new IOException(socket + " exists and is not a socket; remove it or set another "
-                        + "control_socket in manager.toml");
-            }
-            if (answers()) {
-                throw new IOException("another manager is already running on " + socket
-                        + pingPid().map(pid -> " (pid " + pid + ")").orElse("")
-                        + "; stop it first or give this one another control_socket");
-            }
-            log.info("replacing stale control socket {} (no manager answers on it)", socket);
-            Files.delete(socket);
+        switch (SocketFile.clearStale(socket)) {
+            case NOTHING -> { }
+            case STALE_REMOVED -> log.info("replaced stale control socket {} (no manager answered on it)", socket);
+            case NOT_A_SOCKET -> throw new IOException(socket + " exists and is not a socket; remove it or set "
+                    + "another control_socket in manager.toml");
+            case LIVE -> throw new IOException("another manager is already running on " + socket
+                    + pingPid().map(pid -> " (pid " + pid + ")").orElse("")
+                    + "; stop it first or give this one another control_socket");
         }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket), 64);
         applyOwnership();
-        boundFileKey = Files.readAttributes(socket, "unix:ino", LinkOption.NOFOLLOW_LINKS).get("ino");
+        boundFileKey = SocketFile.identity(socket);
         Thread.ofVirtual().name("control-accept").start(this::acceptLoop);
         log.info("control socket listening on {}", socket);
     }
@@ -123,28 +115,11 @@ public final class ControlServer implements AutoCloseable {
         }
         try {
             server.close();
-            Object key = Files.readAttributes(socket, "unix:ino", LinkOption.NOFOLLOW_LINKS).get("ino");
-            if (key.equals(boundFileKey)) {
-                Files.delete(socket);
-            }
+            SocketFile.removeIfStill(socket, boundFileKey);
         } catch (IOException e) {
             log.debug("control socket {} already gone: {}", socket, e.toString());
         }
         timer.shutdownNow();
-    }
-
-    private static boolean isSocket(Path p) throws IOException {
-        int m = (Integer) Files.readAttributes(p, "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode");
-        return (m & 0170000) == 0140000;
-    }
-
-    private boolean answers() throws IOException {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (ConnectException e) {
-            return false;
-        }
     }
 
     /** Asks the running manager for its pid; empty when it does not say in time. */
@@ -165,14 +140,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void applyOwnership() throws IOException {
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE = 0400 .. 0001
-        for (int i = 0; i < bits.length; i++) {
-            if ((mode & (0400 >> i)) != 0) {
-                perms.add(bits[i]);
-            }
-        }
-        Files.setPosixFilePermissions(socket, perms);
+        Files.setPosixFilePermissions(socket, SocketFile.permissions(mode));
         if (ownerGroup.isPresent()) {
             try {
                 GroupPrincipal group = socket.getFileSystem().getUserPrincipalLookupService()
