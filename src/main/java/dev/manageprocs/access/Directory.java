@@ -16,41 +16,27 @@ public final class Directory {
     static final Duration TTL = Duration.ofSeconds(60);
     static final int CAPACITY = 512;
 
-    /** Where the answers come from: the system's databases (NSS), or a test's. */
+    /** Where the answers come from: the system's databases (NSS), unless a test overrides one. */
     public interface Source {
-        Optional<Accounts.User> user(int uid);
-
-        Optional<Accounts.User> user(String name);
-
-        Optional<Accounts.Group> group(String name);
-
-        int[] groupIds(String user, int primaryGid);
-    }
-
-    private static final Source SYSTEM_SOURCE = new Source() {
-        @Override
-        public Optional<Accounts.User> user(int uid) {
+        default Optional<Accounts.User> user(int uid) {
             return Accounts.user(uid);
         }
 
-        @Override
-        public Optional<Accounts.User> user(String name) {
+        default Optional<Accounts.User> user(String name) {
             return Accounts.user(name);
         }
 
-        @Override
-        public Optional<Accounts.Group> group(String name) {
+        default Optional<Accounts.Group> group(String name) {
             return Accounts.group(name);
         }
 
-        @Override
-        public int[] groupIds(String user, int primaryGid) {
+        default int[] groupIds(String user, int primaryGid) {
             return Accounts.groupIds(user, primaryGid);
         }
-    };
+    }
 
     private static final class SystemHolder {
-        static final Directory INSTANCE = new Directory(SYSTEM_SOURCE, System::nanoTime);
+        static final Directory INSTANCE = new Directory(new Source() { }, System::nanoTime);
     }
 
     private record Membership(String user, int primaryGid) {

@@ -17,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who a new console connection is, and whether it may stay: decided on a few lookup threads, never on the event
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
 public final class ConsoleAccess {
     private static final int THREADS = 4;
     private static final int QUEUE = 256;
-    private static final Duration IDLE = Duration.ofSeconds(30);
+    private static final Duration IDLE = Duration.ofSeconds(5);
 
     /** The rule of one endpoint: these access rules, and the groups whose members may connect over TCP. */
     record Gate(ConsoleAccess access, List<String> groups) {
@@ -58,6 +60,8 @@ public final class ConsoleAccess {
     record Refused(String who, String reason) implements Admission {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(ConsoleAccess.class);
+
     private final Directory directory;
     private final int managerUid;
     private final ThreadPoolExecutor lookups;
@@ -65,7 +69,7 @@ public final class ConsoleAccess {
     public ConsoleAccess(Directory directory, int managerUid) {
         this.directory = directory;
         this.managerUid = managerUid;
-        // no thread while nobody connects: an idle manager keeps its footprint
+        // no thread while nobody connects (they end 5 s after the last one): an idle manager keeps its footprint
         this.lookups = new ThreadPoolExecutor(THREADS, THREADS, IDLE.toSeconds(), TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), Thread.ofPlatform().name("console-lookup-", 0).daemon().factory());
         lookups.allowCoreThreadTimeOut(true);
@@ -84,8 +88,16 @@ public final class ConsoleAccess {
     private void admit(Reactor reactor, Connection c, Consumer<Admission> then) {
         try {
             lookups.execute(() -> {
-                Admission a = decide(c);
-                reactor.execute(() -> then.accept(a));
+                Admission a;
+                try {
+                    a = decide(c);
+                } catch (RuntimeException e) {
+                    log.error("console {}: checking a new connection failed", c.endpoint(), e);
+                    a = new Refused(c.endpoint(), "the manager could not check who is connecting (" + e
+                            + "); its log has the details");
+                }
+                Admission answer = a;
+                reactor.execute(() -> then.accept(answer));
             });
         } catch (RejectedExecutionException busy) {
             then.accept(new Refused(c.endpoint(), "the manager has " + QUEUE + " console connections waiting for "

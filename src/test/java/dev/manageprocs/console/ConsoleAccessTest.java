@@ -72,21 +72,6 @@ class ConsoleAccessTest {
             }
             return Accounts.user(uid);
         }
-
-        @Override
-        public Optional<Accounts.User> user(String name) {
-            return Accounts.user(name);
-        }
-
-        @Override
-        public Optional<Accounts.Group> group(String name) {
-            return Accounts.group(name);
-        }
-
-        @Override
-        public int[] groupIds(String user, int primaryGid) {
-            return Accounts.groupIds(user, primaryGid);
-        }
     }
 
     @Test
