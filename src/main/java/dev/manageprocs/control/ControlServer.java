@@ -51,6 +51,7 @@ public final class ControlServer implements AutoCloseable {
     private final Authorizer authorizer;
     private final ControlHandler handler;
     private final Duration ioTimeout;
+    private final Ping ping;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "control-timeouts");
         t.setDaemon(true);
@@ -65,13 +66,14 @@ public final class ControlServer implements AutoCloseable {
      * @param ownerGroup the group to give the socket file (control_group), when that group exists
      */
     public ControlServer(Path socket, int mode, Optional<String> ownerGroup, Authorizer authorizer,
-            ControlHandler handler) {
-        this(socket, mode, ownerGroup, authorizer, handler, DEFAULT_TIMEOUT);
+            ControlHandler handler, Ping ping) {
+        this(socket, mode, ownerGroup, authorizer, handler, ping, DEFAULT_TIMEOUT);
     }
 
     /** As above, with the time a client has to send its request or read the reply (tests use short ones). */
     ControlServer(Path socket, int mode, Optional<String> ownerGroup, Authorizer authorizer, ControlHandler handler,
-            Duration ioTimeout) {
+            Ping ping, Duration ioTimeout) {
+        this.ping = ping;
         this.socket = socket;
         this.mode = mode;
         this.ownerGroup = ownerGroup;
@@ -130,7 +132,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 writeAll(ch, WireFormat.encode(Request.of(Verb.PING.wire())));
                 Response r = WireFormat.readResponse(Channels.newInputStream(ch));
-                return Optional.of(r.out().replaceAll("\\D", "")).filter(s -> !s.isEmpty());
+                return Ping.parse(r.out()).map(p -> Long.toString(p.pid()));
             } finally {
                 deadline.run();
             }
@@ -257,7 +259,7 @@ public final class ControlServer implements AutoCloseable {
             deadline.run();
         }
         if (request.verb().equals(Verb.PING.wire())) {
-            return new Refused(Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n"));
+            return new Refused(Response.ok(ping.text()));
         }
         Optional<String> refusal = authorizer.refusal(peer);
         if (refusal.isPresent()) {

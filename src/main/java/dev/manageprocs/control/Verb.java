@@ -52,6 +52,11 @@ public enum Verb {
     ATTACH("attach", true, READ_ONLY),
     /** The console logs of the units matching glob patterns, merged, optionally followed. */
     LOGS("logs", true, FOLLOW, LINES, SINCE),
+    /**
+     * Replace the manager's code under its running units: check the installed one can take over, then
+     * exec it in this same process, which adopts every child, console and client (docs/upgrade.md).
+     */
+    DAEMON_REEXEC("daemon-reexec", false),
     /** The manager's pid; answered by the control server itself, for anyone (a second manager names the first). */
     PING("ping", false);
 

@@ -2,6 +2,7 @@ package dev.manageprocs.manager;
 
 import dev.manageprocs.access.Authorizer;
 import dev.manageprocs.control.ControlServer;
+import dev.manageprocs.control.Ping;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.unit.Layout;
@@ -61,7 +62,8 @@ public final class Daemon {
         Manager manager = new Manager(config, reactor, Hostname.current());
         ControlServer server = new ControlServer(config.controlSocket(), system ? 0660 : 0600,
                 system ? Optional.of(config.controlGroup()) : Optional.empty(),
-                new Authorizer(LibC.geteuid(), config.controlGroup()), new ManagerCommands(manager));
+                new Authorizer(LibC.geteuid(), config.controlGroup()), new ManagerCommands(manager),
+                new Ping(ProcessHandle.current().pid(), version, 0));
         try {
             server.start(); // first: a second manager must refuse before it touches any unit's files
         } catch (IOException e) {

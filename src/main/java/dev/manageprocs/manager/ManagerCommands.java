@@ -65,6 +65,7 @@ public final class ManagerCommands implements ControlHandler {
             case ATTACH -> (Stream) relay::attach;
             case LOGS -> (Stream) (request, peer, session) -> logs.logs(request, session);
             // ControlServer answers ping before any handler sees it
+            case DAEMON_REEXEC -> (Reply) (request, who) -> unknownRequest(request);
             case PING -> (Reply) (request, who) -> unknownRequest(request);
         };
     }

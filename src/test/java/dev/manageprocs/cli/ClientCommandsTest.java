@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manageprocs.access.Authorizer;
 import dev.manageprocs.control.ControlServer;
+import dev.manageprocs.control.Ping;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import java.io.ByteArrayOutputStream;
@@ -168,7 +169,7 @@ class ClientCommandsTest {
                     seen.add(req);
                     return req.verb().equals("write-procs-cf") ? Response.ok("console ioc1 {}\n")
                             : new Response(3, "UNIT STATE\nioc1 STOPPED\n", "manage-procs: ioc1 is not running\n");
-                })) {
+                }, new Ping(ProcessHandle.current().pid(), "test", 0))) {
             server.start();
             String config = managerConfig(socket).toString();
 

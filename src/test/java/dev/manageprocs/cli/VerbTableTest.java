@@ -64,7 +64,7 @@ class VerbTableTest {
         return switch (verb) {
             case ADD -> List.of("ioc1", "--", "softIoc");
             case REMOVE, SHOW, KILL, ATTACH, LOGS -> List.of("ioc1");
-            case START, STOP, RESTART, STATUS, LIST, RELOAD, WRITE_PROCS_CF, REOPEN_LOGS, PING -> List.of();
+            case START, STOP, RESTART, STATUS, LIST, RELOAD, WRITE_PROCS_CF, REOPEN_LOGS, DAEMON_REEXEC, PING -> List.of();
         };
     }
 

@@ -44,7 +44,7 @@ class ControlPeerIT {
                 (req, peer) -> {
                     handled.incrementAndGet();
                     return Response.ok("hello " + peer.user() + " uid " + peer.uid() + " gid " + peer.gid() + "\n");
-                }, Duration.ofSeconds(5));
+                }, new Ping(ProcessHandle.current().pid(), "test", 0), Duration.ofSeconds(5));
         s.start();
         return s;
     }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlServerTest {
+    private static final Ping PING = new Ping(ProcessHandle.current().pid(), "test", 0);
     @TempDir
     Path dir;
 
@@ -49,7 +50,7 @@ class ControlServerTest {
                     peers.add(peer);
                     return new Response(3, "did " + req.verb() + " " + String.join(",", req.args()) + "\n",
                             "note\n");
-                }, Duration.ofMillis(300));
+                }, PING, Duration.ofMillis(300));
         servers.add(s);
         s.start();
         return s;
@@ -84,7 +85,7 @@ class ControlServerTest {
                             }
                         }
                     }
-                }, Duration.ofMillis(300));
+                }, PING, Duration.ofMillis(300));
         servers.add(s);
         s.start();
         assertEquals(Response.ok("ordinary\n"), roundTrip(socket), "other verbs are unchanged");
@@ -282,7 +283,7 @@ class ControlServerTest {
     void systemModeSocketIsGroupReadableAndOwnedByTheControlGroup() throws Exception {
         Path socket = dir.resolve("control.sock");
         ControlServer s = new ControlServer(socket, 0660, Optional.of("nogroup"), new Authorizer(0, "nogroup"),
-                (req, peer) -> Response.ok(""));
+                (req, peer) -> Response.ok(""), PING);
         servers.add(s);
         s.start();
 
@@ -297,7 +298,8 @@ class ControlServerTest {
 
         Response r = new ControlClient(new SocketPath(socket, false)).send(Request.of("ping"));
 
-        assertEquals(Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + "\n"), r);
+        assertEquals(Response.ok("manage-procs manager pid " + ProcessHandle.current().pid() + " version test generation 0\n"), r);
+        assertEquals(Optional.of(PING), Ping.parse(r.out()));
         assertTrue(handled.isEmpty());
     }
 
