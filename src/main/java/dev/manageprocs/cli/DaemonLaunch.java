@@ -35,9 +35,7 @@ record DaemonLaunch(boolean user, boolean system, Path config, boolean verbose, 
             case ManagerConfig.Result.Ok ok -> loaded = ok.config();
         }
         if (!unitDirs.isEmpty()) {
-            loaded = new ManagerConfig(loaded.mode(), loaded.file(),
-                    unitDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList(), loaded.rundir(),
-                    loaded.logdir(), loaded.controlSocket(), loaded.controlGroup(), loaded.defaults());
+            loaded = loaded.withUnitDirs(unitDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList());
         }
         Daemon.configureLogging(verbose);
         return new Daemon(loaded, Main.version()).run();

@@ -44,6 +44,11 @@ public record ManagerConfig(
         }
     }
 
+    /** The same configuration with other unit directories (daemon --unit-dir). */
+    public ManagerConfig withUnitDirs(List<Path> dirs) {
+        return new ManagerConfig(mode, file, dirs, rundir, logdir, controlSocket, controlGroup, defaults);
+    }
+
     /** The layout's paths and no [defaults]: what a missing manager.toml means. */
     public static ManagerConfig of(Layout layout) {
         return new ManagerConfig(layout.mode(), Optional.empty(), List.of(layout.unitDir()), layout.rundir(),
