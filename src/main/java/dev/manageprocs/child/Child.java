@@ -71,6 +71,21 @@ public final class Child implements AutoCloseable {
         return child;
     }
 
+    /**
+     * The child a previous program of this same process spawned (a live re-exec kept its pty master and
+     * pidfd open): it is still this process's child, so its exit is reaped here with its real status.
+     * Throws when the pidfd no longer names the process with that start time (nothing is closed then).
+     */
+    public static Child adopt(int pid, int masterFd, int pidFd, String ttyName, long startTime) throws SpawnException {
+        long now = ProcessIdentity.startTime(pid).orElse(-1);
+        if (now != startTime) {
+            // not reaped yet, so the pid cannot have been reused: only a foreign fd table could get here
+            throw new SpawnException("process " + pid + " is not the child that was handed over (start time "
+                    + now + ", expected " + startTime + ")");
+        }
+        return new Child(pid, masterFd, pidFd, ttyName, startTime);
+    }
+
     public int pid() {
         return pid;
     }

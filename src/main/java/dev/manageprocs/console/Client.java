@@ -30,11 +30,15 @@ final class Client {
     private final TelnetDecoder decoder = new TelnetDecoder();
     private final SendQueue queue;
     private final SendBudget budget;
+    /** False for an attach session's socket pair: its other end does not survive a re-exec. */
+    private final boolean survivesReexec;
     private boolean writeWatched;
     private long dropped;
     private boolean closed;
 
-    Client(Reactor reactor, ConsoleHub hub, int fd, String who, boolean readOnly, int queueLimit, SendBudget budget) {
+    Client(Reactor reactor, ConsoleHub hub, int fd, String who, boolean readOnly, int queueLimit, SendBudget budget,
+            boolean survivesReexec) {
+        this.survivesReexec = survivesReexec;
         this.reactor = reactor;
         this.hub = hub;
         this.fd = fd;
@@ -55,6 +59,31 @@ final class Client {
 
     boolean closed() {
         return closed;
+    }
+
+    boolean survivesReexec() {
+        return survivesReexec;
+    }
+
+    /** This connection for a live re-exec; its fd must stay open across the exec. */
+    ConsoleSnapshot.Connection snapshot() {
+        return new ConsoleSnapshot.Connection(fd, who, readOnly, queue.contents(), dropped);
+    }
+
+    /** Takes over the output a previous program of this process had not sent yet, and what it dropped. */
+    void resume(ConsoleSnapshot.Connection c) {
+        int n = c.queued().length;
+        if (n > 0 && budget.reserve(n)) {
+            if (queue.offer(c.queued(), 0, n)) {
+                watchWrites(true);
+            } else {
+                budget.release(n);
+            }
+        }
+        dropped = c.dropped();
+        if (dropped > 0) {
+            watchWrites(true); // the notice goes out once the socket is writable
+        }
     }
 
     /** Bytes of send buffer this client holds right now. */

@@ -49,11 +49,13 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     private boolean listening;
     private boolean closed;
 
-    private ConsoleHub(Reactor reactor, ConsoleTarget target) {
+    private ConsoleHub(Reactor reactor, ConsoleTarget target, java.util.Optional<ConsoleSnapshot.History> handedOver) {
         this.reactor = reactor;
         this.target = target;
         this.spec = target.consoleSpec();
-        this.history = spec.historyBytes() > 0 ? new HistoryRing((int) spec.historyBytes()) : null;
+        this.history = spec.historyBytes() <= 0 ? null : handedOver
+                .map(h -> HistoryRing.restored((int) spec.historyBytes(), h))
+                .orElseGet(() -> new HistoryRing((int) spec.historyBytes()));
         // the connect burst (banner + whole history) must fit, with room for live output behind it
         this.queueLimit = (int) (spec.historyBytes() + CLIENT_LAG);
         // one client stalled to its limit still leaves another as much room again; never more in all
@@ -72,7 +74,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
             throw new IOException("the console history of unit " + target.unitName() + " is " + spec.historyBytes()
                     + " bytes, more than the " + MAX_HISTORY / (1024 * 1024) + " MiB supported; lower [console] history");
         }
-        ConsoleHub hub = new ConsoleHub(reactor, target);
+        ConsoleHub hub = new ConsoleHub(reactor, target, java.util.Optional.empty());
         List<String> controlGroups = defaults.group().stream().toList();
         List<String> logGroups = new ArrayList<>(controlGroups);
         spec.logGroup().ifPresent(logGroups::add);
@@ -92,6 +94,43 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         target.addListener(hub);
         hub.listening = true;
         return hub;
+    }
+
+    /**
+     * The console a previous program of this process handed over in a live re-exec: the same listening
+     * sockets and client connections (their fds stayed open), the same history. Loop thread only.
+     */
+    public static ConsoleHub resume(Reactor reactor, ConsoleTarget target, SocketDefaults defaults, ConsoleAccess access,
+            ConsoleSnapshot snapshot) {
+        ConsoleHub hub = new ConsoleHub(reactor, target, snapshot.history());
+        ConsoleSpec spec = target.consoleSpec();
+        List<String> controlGroups = defaults.group().stream().toList();
+        List<String> logGroups = new ArrayList<>(controlGroups);
+        spec.logGroup().ifPresent(logGroups::add);
+        for (ConsoleSnapshot.Bound b : snapshot.listeners()) {
+            boolean readOnly = b.readOnly();
+            Listener l = Listener.adopt(reactor, b, target.unitName(), access.gate(readOnly ? logGroups : controlGroups),
+                    (fd, who) -> hub.accepted(fd, who, readOnly));
+            (readOnly ? hub.logListeners : hub.controlListeners).add(l);
+        }
+        hub.atLineStart = snapshot.atLineStart();
+        for (ConsoleSnapshot.Connection c : snapshot.clients()) {
+            Client client = new Client(reactor, hub, c.fd(), c.who(), c.readOnly(), hub.queueLimit, hub.budget, true);
+            hub.clients.add(client);
+            client.resume(c);
+        }
+        target.addListener(hub);
+        hub.listening = true;
+        return hub;
+    }
+
+    /** This console for a live re-exec; the fds in it must stay open across the exec. */
+    public ConsoleSnapshot snapshot() {
+        List<ConsoleSnapshot.Bound> bound = new ArrayList<>();
+        controlListeners.forEach(l -> bound.add(l.snapshot(false)));
+        logListeners.forEach(l -> bound.add(l.snapshot(true)));
+        return new ConsoleSnapshot(bound, java.util.Optional.ofNullable(history).map(HistoryRing::handover), atLineStart,
+                clients.stream().filter(Client::survivesReexec).map(Client::snapshot).toList());
     }
 
     /** Control endpoints as bound ("tcp:127.0.0.1:20000", "unix:/run/…/control"), for the info file and CTL=. */
@@ -172,7 +211,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
      * control peer ({@code who}) the manager has already admitted. Loop thread only; the hub owns fd from now on.
      */
     public void adopt(int fd, String who, boolean readOnly) {
-        accepted(fd, who, readOnly);
+        accept(fd, who, readOnly, false);
     }
 
     void clientClosed(Client c) {
@@ -226,13 +265,17 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     }
 
     private void accepted(int fd, String who, boolean readOnly) {
+        accept(fd, who, readOnly, true);
+    }
+
+    private void accept(int fd, String who, boolean readOnly, boolean survivesReexec) {
         if (closed) {
             LibC.close(fd);
             return;
         }
         int users = (int) clients.stream().filter(x -> !x.readOnly()).count();
         int loggers = clients.size() - users;
-        Client c = new Client(reactor, this, fd, who, readOnly, queueLimit, budget);
+        Client c = new Client(reactor, this, fd, who, readOnly, queueLimit, budget, survivesReexec);
         clients.add(c);
         if (spec.banner()) {
             UnitStatus s = target.status();

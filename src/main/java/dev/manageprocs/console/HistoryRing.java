@@ -65,6 +65,23 @@ final class HistoryRing {
         start = 0;
     }
 
+    /** What a live re-exec hands over: every byte kept, oldest first, uncut. */
+    ConsoleSnapshot.History handover() {
+        byte[] out = new byte[size];
+        int first = Math.min(size, buf.length - start);
+        System.arraycopy(buf, start, out, 0, first);
+        System.arraycopy(buf, 0, out, first, size - first);
+        return new ConsoleSnapshot.History(out, overwritten);
+    }
+
+    /** The ring a previous program of this process handed over. */
+    static HistoryRing restored(int capacity, ConsoleSnapshot.History h) {
+        HistoryRing ring = new HistoryRing(capacity);
+        ring.append(h.bytes(), 0, h.bytes().length);
+        ring.overwritten |= h.overwritten();
+        return ring;
+    }
+
     /** Bytes held now (for tests and the memory budget). */
     int allocated() {
         return buf.length;

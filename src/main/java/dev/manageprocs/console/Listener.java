@@ -94,6 +94,22 @@ public final class Listener implements AutoCloseable {
         };
     }
 
+    /**
+     * A listening socket a previous program of this process bound and kept open across a live re-exec;
+     * connections that queued in its backlog meanwhile are accepted now. Loop thread only.
+     */
+    static Listener adopt(Reactor reactor, ConsoleSnapshot.Bound bound, String unitName, ConsoleAccess.Gate gate,
+            Acceptor acceptor) {
+        Path file = bound.socketFile().orElse(null);
+        return new Listener(reactor, bound.fd(), bound.address(), bound.unix(), file,
+                file == null ? null : SocketFile.identity(file), new Binding(unitName, gate, acceptor));
+    }
+
+    /** This listener for a live re-exec; its fd must stay open across the exec. */
+    ConsoleSnapshot.Bound snapshot(boolean readOnly) {
+        return new ConsoleSnapshot.Bound(readOnly, fd, address, unix, Optional.ofNullable(socketFile));
+    }
+
     /** The address as the info file and PROCSERV_INFO write it: "tcp:127.0.0.1:20000", "unix:/path", "unix:@name". */
     public String address() {
         return address;

@@ -52,6 +52,17 @@ final class SendQueue {
         return n;
     }
 
+    /** Every byte waiting, in order, without consuming them (for a live re-exec). */
+    byte[] contents() {
+        byte[] out = new byte[size];
+        if (size > 0) {
+            int first = Math.min(size, buf.length - head);
+            System.arraycopy(buf, head, out, 0, first);
+            System.arraycopy(buf, 0, out, first, size - first);
+        }
+        return out;
+    }
+
     void consume(int n) {
         head = (head + n) % buf.length;
         size -= n;

@@ -28,8 +28,11 @@ public final class LibC {
     public static final int O_NOCTTY = 0x100;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
+    private static final int F_GETFD = 1;
+    private static final int F_SETFD = 2;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
+    private static final int FD_CLOEXEC = 1;
 
     private LibC() {
     }
@@ -46,6 +49,18 @@ public final class LibC {
     public static int setNonBlocking(int fd) {
         int flags = fcntl(fd, F_GETFL, 0);
         return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
+
+    /** Sets or clears FD_CLOEXEC on fd; 0, or -1 with errno (EBADF: fd is not open). */
+    public static int setCloseOnExec(int fd, boolean on) {
+        int flags = fcntl(fd, F_GETFD, 0);
+        return flags < 0 ? -1 : fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC);
+    }
+
+    /** Whether fd is open and has FD_CLOEXEC; empty when it is not open. */
+    public static java.util.Optional<Boolean> closeOnExec(int fd) {
+        int flags = fcntl(fd, F_GETFD, 0);
+        return flags < 0 ? java.util.Optional.empty() : java.util.Optional.of((flags & FD_CLOEXEC) != 0);
     }
 
     public static native int getpid();

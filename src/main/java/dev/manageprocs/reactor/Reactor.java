@@ -57,6 +57,11 @@ public final class Reactor implements Executor, AutoCloseable {
             cancelled = true;
         }
 
+        /** When it fires, in System.nanoTime. */
+        public long dueNanos() {
+            return dueNanos;
+        }
+
         @Override
         public int compareTo(Timer o) {
             int c = Long.compare(dueNanos, o.dueNanos);

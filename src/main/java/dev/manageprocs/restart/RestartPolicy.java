@@ -7,6 +7,7 @@ import dev.manageprocs.unit.RestartSpec;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The restart rules of one unit. Holdoff has procServ's meaning: a child that ran longer than the
@@ -67,6 +68,17 @@ public final class RestartPolicy {
                 restartTimes.pollFirst();
             }
         }
+    }
+
+    /** The nanoTime of each automatic restart still counted, oldest first (handed over by a live re-exec). */
+    public List<Long> restartTimes() {
+        return List.copyOf(restartTimes);
+    }
+
+    /** Takes over the count of a previous program of this process (System.nanoTime is CLOCK_MONOTONIC, shared). */
+    public void restore(List<Long> times) {
+        restartTimes.clear();
+        restartTimes.addAll(times);
     }
 
     /** A start by request (start/restart command, restart key) begins a fresh count. */

@@ -84,6 +84,21 @@ public final class ConsoleLog implements AutoCloseable {
         writeLogged(bytes, from, count);
     }
 
+    /** False while the last line written has no end yet (a prompt), as far as timestamps care. */
+    public boolean atLineStart() {
+        return prefixer == null || prefixer.atLineStart();
+    }
+
+    /**
+     * For a log handed over by a live re-exec whose last line was unfinished: its rest gets no second
+     * timestamp. Offsets and rotation need nothing: the file is opened in append mode and its size read.
+     */
+    public void resumeMidLine() {
+        if (prefixer != null) {
+            prefixer.resumeMidLine();
+        }
+    }
+
     /** For logrotate (postrotate): close and open the path again. */
     public void reopen() {
         if (closed) {

@@ -64,6 +64,16 @@ final class LinePrefixer {
         return n;
     }
 
+    /** False in the middle of a line: the next chunk continues it without a stamp. */
+    boolean atLineStart() {
+        return atLineStart;
+    }
+
+    /** For a log handed over by a live re-exec: the next chunk continues a line already written. */
+    void resumeMidLine() {
+        atLineStart = false;
+    }
+
     byte[] bytes() {
         return SCRATCH.get().bytes;
     }

@@ -119,6 +119,11 @@ public final class Announcements {
     }
 
     /** A TCP console connection turned away: {@code reason} says who may connect and how to get access. */
+    /** To every client and log after a live re-exec; the gap is how long no console byte moved. */
+    public static String reexecuted(String fromVersion, String toVersion, long gapMillis) {
+        return "@@@ manager re-executed (version " + fromVersion + " \u2192 " + toVersion + ") in " + gapMillis + " ms";
+    }
+
     public static String refused(String reason) {
         return "@@@ " + reason;
     }

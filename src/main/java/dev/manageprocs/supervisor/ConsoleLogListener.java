@@ -44,6 +44,21 @@ final class ConsoleLogListener implements OutputListener {
         }
     }
 
+    /** The log's state for a live re-exec; empty when it was never opened. */
+    java.util.Optional<SupervisorSnapshot.Log> snapshot() {
+        return consoleLog == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new SupervisorSnapshot.Log(atLineStart, consoleLog.atLineStart()));
+    }
+
+    /** Opens the log again after a live re-exec and continues it where the previous program left it. */
+    void resume(SupervisorSnapshot.Log state) {
+        openIfNeeded();
+        atLineStart = state.atLineStart();
+        if (!state.stampAtLineStart()) {
+            consoleLog.resumeMidLine();
+        }
+    }
+
     void close() {
         if (consoleLog != null) {
             consoleLog.close();

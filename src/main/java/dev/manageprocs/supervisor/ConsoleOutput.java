@@ -41,6 +41,15 @@ final class ConsoleOutput {
         log.ifPresent(ConsoleLogListener::reopen);
     }
 
+    Optional<SupervisorSnapshot.Log> logSnapshot() {
+        return log.flatMap(ConsoleLogListener::snapshot);
+    }
+
+    /** After a live re-exec: the log continues where the previous program left it. */
+    void resumeLog(SupervisorSnapshot.Log state) {
+        log.ifPresent(l -> l.resume(state));
+    }
+
     /** The unit is gone: closes the log and forgets the listeners. */
     void close() {
         log.ifPresent(ConsoleLogListener::close);

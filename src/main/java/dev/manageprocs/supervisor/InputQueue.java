@@ -65,6 +65,26 @@ final class InputQueue {
         return pendingLen > 0;
     }
 
+    /** What waits, for a live re-exec to hand over (empty when nothing does). */
+    byte[] pending() {
+        return pending == null ? new byte[0] : java.util.Arrays.copyOf(pending, pendingLen);
+    }
+
+    boolean dropping() {
+        return dropping;
+    }
+
+    /** Takes over what a previous program of this process had queued, in order. */
+    void restore(byte[] waiting, boolean wasDropping) {
+        pendingLen = 0;
+        if (waiting.length > 0) {
+            pending = new byte[LIMIT];
+            System.arraycopy(waiting, 0, pending, 0, Math.min(waiting.length, LIMIT));
+            pendingLen = Math.min(waiting.length, LIMIT);
+        }
+        dropping = wasDropping;
+    }
+
     private void queue(byte[] buf, int off, int len) {
         if (pending == null) {
             pending = new byte[LIMIT];

@@ -38,6 +38,27 @@ final class PtyPump {
         watched = true;
     }
 
+    /**
+     * The pump of a child handed over by a live re-exec: its queued input goes first, and a master that
+     * had hung up stays unwatched.
+     */
+    static PtyPump adopt(Reactor reactor, int masterFd, ConsoleOutput output, String unitName,
+            SupervisorSnapshot.Pty pty) {
+        PtyPump pump = new PtyPump(reactor, masterFd, output, unitName);
+        pump.input.restore(pty.pendingInput(), pty.inputDropping());
+        if (!pty.watched()) {
+            pump.close();
+        } else if (pty.pendingInput().length > 0) {
+            reactor.modify(masterFd, Epoll.EPOLLIN | Epoll.EPOLLOUT);
+        }
+        return pump;
+    }
+
+    /** What a live re-exec hands over: input not yet written, and whether the master is still watched. */
+    SupervisorSnapshot.Pty snapshot() {
+        return new SupervisorSnapshot.Pty(input.pending(), input.dropping(), watched);
+    }
+
     /** Console input for the child: written now as far as its terminal takes it, the rest queued. */
     void input(byte[] buf, int off, int len) {
         if (len > 0 && input.offer(buf, off, len) && watched) {

@@ -92,6 +92,55 @@ public final class Supervisor implements ConsoleTarget {
         this.output = new ConsoleOutput(unit.name(), ctx.logFile(), unit.log(), ctx.zone());
     }
 
+    /**
+     * Continues a unit from what the previous program of this process handed over in a live re-exec: the
+     * same child (still this process's child, so its exit is reaped here), the same counters, the same
+     * deadlines. A child that exited during the exec is reaped once the loop runs. Loop thread only.
+     */
+    public static Supervisor adopt(Unit unit, SupervisorContext ctx, Owner owner, SupervisorSnapshot s)
+            throws SpawnException {
+        Supervisor sv = new Supervisor(unit, ctx, owner);
+        sv.goal = s.goal();
+        sv.state = s.state();
+        sv.mode = s.mode();
+        sv.since = s.since();
+        sv.restarts = s.restarts();
+        sv.lastExit = s.lastExit().orElse(null);
+        sv.problem = s.problem().orElse(null);
+        sv.policy.restore(s.restartTimes());
+        sv.rows = s.rows();
+        sv.cols = s.cols();
+        s.log().ifPresent(sv.output::resumeLog);
+        if (s.child().isPresent()) {
+            SupervisorSnapshot.Running c = s.child().get();
+            sv.child = Child.adopt(c.pid(), c.masterFd(), c.pidFd(), c.ttyName(), c.startTime());
+            sv.startedNanos = c.startedNanos();
+            sv.pump = PtyPump.adopt(sv.reactor, c.masterFd(), sv.output, unit.name(), c.pty());
+            sv.reactor.register(c.pidFd(), Epoll.EPOLLIN, ev -> sv.childExited());
+        }
+        if (s.timerDue().isPresent()) {
+            java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, s.timerDue().getAsLong() - System.nanoTime()));
+            sv.timer = sv.reactor.schedule(left, sv.state == State.BACKOFF ? sv::holdoffOver : sv::stopTimedOut);
+        }
+        return sv;
+    }
+
+    /** Everything this supervisor knows, for a live re-exec; the fds in it must stay open across the exec. */
+    public SupervisorSnapshot snapshot() {
+        Optional<SupervisorSnapshot.Running> running = child == null ? Optional.empty()
+                : Optional.of(new SupervisorSnapshot.Running(child.pid(), child.masterFd(), child.pidFd(),
+                        child.ttyName(), child.startTime(), startedNanos, pump.snapshot()));
+        return new SupervisorSnapshot(state, goal, mode, since, restarts, Optional.ofNullable(lastExit),
+                Optional.ofNullable(problem), timer == null ? java.util.OptionalLong.empty()
+                        : java.util.OptionalLong.of(timer.dueNanos()), policy.restartTimes(), rows, cols, running,
+                output.logSnapshot());
+    }
+
+    /** A server line ("@@@ ...") to the unit's log and every client. */
+    public void announce(String line) {
+        output.announce(List.of(line));
+    }
+
     // ---- requests (event loop thread) ----
 
     /**

@@ -48,7 +48,7 @@ public final class UnitParser {
         UnitReader reader = new UnitReader(layers);
         Unit unit = reader.unit(name, absolute);
         problems.addAll(reader.problems());
-        return problems.isEmpty() ? new ParseResult.Ok(unit, reader.sourceMap(file)) : new ParseResult.Failed(problems);
+        return problems.isEmpty() ? new ParseResult.Ok(unit, reader.sourceMap(file), text) : new ParseResult.Failed(problems);
     }
 
     /** Whether name is a valid unit name (for commands that take unit names). */
