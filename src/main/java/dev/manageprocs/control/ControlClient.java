@@ -1,6 +1,5 @@
 package dev.manageprocs.control;
 
-import java.util.Optional;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,37 +12,81 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CLI's side of the control socket: connect, send one request, read one response. Every failure comes
  * back as a Response (exit 1, one sentence) so commands just print what they get.
+ *
+ * <p>While the manager re-executes itself ({@code daemon-reexec}) its socket refuses connections, or is
+ * briefly missing, for a second or two; {@link ReexecMarker} says so. A connect that fails that way while
+ * the marker names a live process is tried again every {@link #RETRY} until the socket answers or the
+ * marker is gone (then once more), for at most {@link #REEXEC_WAIT}. Without a marker nothing waits: a
+ * socket left by a crash fails at once.
  */
 public final class ControlClient {
+    static final Duration RETRY = Duration.ofMillis(25);
+    static final Duration REEXEC_WAIT = Duration.ofSeconds(30);
+
     private final SocketPath socket;
+    private final Duration reexecWait;
+    private volatile boolean waitedForReexec;
 
     public ControlClient(SocketPath socket) {
+        this(socket, REEXEC_WAIT);
+    }
+
+    /** With another bound on the wait for a re-exec (tests). */
+    ControlClient(SocketPath socket, Duration reexecWait) {
         this.socket = socket;
+        this.reexecWait = reexecWait;
+    }
+
+    /** The client for the mode's manager (and --config); CallFailed when manager.toml cannot be read. */
+    public static ControlClient of(boolean user, boolean system, Optional<Path> config) throws CallFailed {
+        try {
+            return new ControlClient(SocketPath.resolve(user, system, config));
+        } catch (SocketPath.Unresolvable e) {
+            throw new CallFailed(Response.error(Response.FAILED, e.getMessage()));
+        }
+    }
+
+    public Path socket() {
+        return socket.path();
+    }
+
+    /** How to get a manager running in this mode, for sentences about a manager that is gone. */
+    public String startHint() {
+        return socket.startHint();
+    }
+
+    /** True once a connect of this client found a re-exec under way and waited for it. */
+    public boolean waitedForReexec() {
+        return waitedForReexec;
+    }
+
+    /** The manager's ping: its pid, version and re-exec generation; empty when no manager answers as one. */
+    public Optional<Ping> ping() {
+        Response r = send(Request.of(Verb.PING.wire()));
+        return r.exitCode() == Response.OK ? Ping.parse(r.out()) : Optional.empty();
     }
 
     /** Finds the manager's socket for the mode (and --config), sends the request, returns the reply or why there is none. */
     public static Response call(boolean user, boolean system, Optional<Path> config, Request request) {
         try {
-            return new ControlClient(SocketPath.resolve(user, system, config)).send(request);
-        } catch (SocketPath.Unresolvable e) {
-            return Response.error(Response.FAILED, e.getMessage());
+            return of(user, system, config).send(request);
+        } catch (CallFailed e) {
+            return e.response();
         }
     }
 
     /** Opens a streaming call (attach, logs): connects and sends the request; the stream follows. */
     public static StreamCall openStream(boolean user, boolean system, Optional<Path> config, Request request)
             throws CallFailed {
-        SocketPath path;
-        try {
-            path = SocketPath.resolve(user, system, config);
-        } catch (SocketPath.Unresolvable e) {
-            throw new CallFailed(Response.error(Response.FAILED, e.getMessage()));
-        }
-        return new ControlClient(path).stream(request);
+        return of(user, system, config).stream(request);
     }
 
     /** Connects and sends the request of a streaming verb; the stream is the caller's to read. */
@@ -83,23 +126,53 @@ public final class ControlClient {
     }
 
     private SocketChannel connect() throws CallFailed {
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (IOException e) {
-            throw new CallFailed(Response.error(Response.FAILED, "cannot create a unix socket: " + e.getMessage()));
-        }
-        try {
-            channel.connect(UnixDomainSocketAddress.of(socket.path()));
-            return channel;
-        } catch (IOException e) {
+        long deadline = System.nanoTime() + reexecWait.toNanos();
+        boolean waited = false;
+        boolean lastTry = false;
+        while (true) {
+            SocketChannel channel;
             try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the connection never existed
+                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            } catch (IOException e) {
+                throw new CallFailed(Response.error(Response.FAILED, "cannot create a unix socket: " + e.getMessage()));
             }
-            throw new CallFailed(cannotConnect(e));
+            IOException failure;
+            try {
+                channel.connect(UnixDomainSocketAddress.of(socket.path()));
+                return channel;
+            } catch (IOException e) {
+                failure = e;
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the connection never existed
+                }
+            }
+            if (lastTry || !refusedOrMissing(failure)) {
+                throw new CallFailed(cannotConnect(failure));
+            }
+            OptionalLong reexec = ReexecMarker.underWay(socket.path());
+            if (reexec.isEmpty()) {
+                if (!waited) {
+                    throw new CallFailed(cannotConnect(failure));
+                }
+                lastTry = true; // the re-executed manager removes the marker once it accepts again
+                continue;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CallFailed(Response.error(Response.FAILED, "the manager (pid " + reexec.getAsLong() + ") on "
+                        + socket.path() + " began to re-execute itself and has not accepted connections for "
+                        + reexecWait.toSeconds() + " s; check its log"));
+            }
+            waited = true;
+            waitedForReexec = true;
+            LockSupport.parkNanos(RETRY.toNanos());
         }
+    }
+
+    /** How a socket fails while a re-exec has it closed: nothing listening, or no file for a moment. */
+    private boolean refusedOrMissing(IOException e) {
+        return e instanceof ConnectException || Files.notExists(socket.path());
     }
 
     /** Nothing there, nothing listening (a socket left by a crash), or not ours to use: say which. */
