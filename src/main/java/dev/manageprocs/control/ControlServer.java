@@ -57,8 +57,10 @@ public final class ControlServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private ServerSocketChannel server;
+    private volatile ServerSocketChannel server;
     private Object boundFileKey;
+    /** Connections with a request being read or answered (not streams): a re-exec waits for them. */
+    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param socket     the socket file to create
@@ -109,6 +111,30 @@ public final class ControlServer implements AutoCloseable {
         log.info("control socket listening on {}", socket);
     }
 
+    /**
+     * For a live re-exec: stops accepting but leaves the socket file (clients that find it refused wait,
+     * see {@link ReexecMarker}), then waits up to {@code limit} for the requests being answered to be
+     * answered. False when some were still being answered at the limit. {@link #start} binds again.
+     */
+    public boolean quiesce(Duration limit) throws InterruptedException {
+        ServerSocketChannel s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.debug("control socket {}: close failed: {}", socket, e.toString());
+            }
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (answering.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5); // a handful of ms at most: the replies are being written
+        }
+        return true;
+    }
+
     /** Stops accepting and removes the socket file (unless another manager has replaced it since). */
     @Override
     public void close() {
@@ -156,10 +182,11 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        ServerSocketChannel s = server;
         while (true) {
             SocketChannel ch;
             try {
-                ch = server.accept();
+                ch = s.accept();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -174,15 +201,19 @@ public final class ControlServer implements AutoCloseable {
                 }
                 continue;
             }
+            answering.incrementAndGet();
             Thread.ofVirtual().name("control-conn").start(() -> serve(ch));
         }
     }
 
     private void serve(SocketChannel ch) {
+        boolean counted = true;
         try (ch) {
             InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 8192);
             Intake intake = admit(ch, in);
             if (intake instanceof Admitted a && handler.streams(a.request().verb())) {
+                answering.decrementAndGet();
+                counted = false;
                 stream(a, ch, in);
                 return;
             }
@@ -198,6 +229,10 @@ public final class ControlServer implements AutoCloseable {
             }
         } catch (IOException e) {
             log.debug("control connection: could not send the reply: {}", e.toString());
+        } finally {
+            if (counted) {
+                answering.decrementAndGet();
+            }
         }
     }
 

@@ -1,7 +1,12 @@
 package dev.manageprocs.manager;
 
 import dev.manageprocs.access.Authorizer;
+import dev.manageprocs.access.Audit;
 import dev.manageprocs.control.ControlServer;
+import dev.manageprocs.control.ReexecMarker;
+import dev.manageprocs.handoff.HandoffState;
+import dev.manageprocs.supervisor.Announcements;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.manageprocs.control.Ping;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
@@ -20,17 +25,26 @@ import org.slf4j.LoggerFactory;
  * The manager process from start to exit: runtime directory, control socket, units, then waits for
  * SIGTERM/SIGINT (stop everything, exit 0) and handles SIGHUP (reload). Under systemd (Type=notify)
  * it reports READY=1 once the autostart units are started, RELOADING=1/READY=1 around a SIGHUP
- * reload and STOPPING=1 at shutdown.
+ * reload and STOPPING=1 at shutdown. After a live re-exec ({@link Reexec}) it starts from the state the
+ * previous program of this process handed over instead of loading the units.
  */
 public final class Daemon {
     /** EX_SOFTWARE: the manager stopped on an internal error. */
     private static final int FATAL_EXIT = 70;
     private final ManagerConfig config;
     private final String version;
+    private final HandoffState.Config source;
+    private final Optional<HandoffState> adopted;
 
-    public Daemon(ManagerConfig config, String version) {
+    /**
+     * @param source  how the configuration was loaded, for a later re-exec to hand over
+     * @param adopted the state a previous program of this process handed over (a live re-exec), if any
+     */
+    public Daemon(ManagerConfig config, String version, HandoffState.Config source, Optional<HandoffState> adopted) {
         this.config = config;
         this.version = version;
+        this.source = source;
+        this.adopted = adopted;
     }
 
     /** DaemonLogConfigurator reads these when the first logger is made, so they are set before anything logs. */
@@ -60,18 +74,30 @@ public final class Daemon {
             Runtime.getRuntime().halt(FATAL_EXIT);
         });
         Manager manager = new Manager(config, reactor, Hostname.current());
+        int generation = adopted.map(a -> a.generation() + 1).orElse(0);
+        String running = "running; control socket " + config.controlSocket();
+        AtomicReference<Reexec> reexec = new AtomicReference<>();
         ControlServer server = new ControlServer(config.controlSocket(), system ? 0660 : 0600,
                 system ? Optional.of(config.controlGroup()) : Optional.empty(),
-                new Authorizer(LibC.geteuid(), config.controlGroup()), new ManagerCommands(manager),
-                new Ping(ProcessHandle.current().pid(), version, 0));
+                new Authorizer(LibC.geteuid(), config.controlGroup()),
+                new ManagerCommands(manager, who -> reexec.get().request(who)),
+                new Ping(ProcessHandle.current().pid(), version, generation));
+        reexec.set(new Reexec(manager, server, systemd, version, generation, source, running));
+        if (adopted.isPresent()) {
+            adopt(manager, adopted.get(), generation, log); // before the socket: status answers with every unit
+        }
         try {
             server.start(); // first: a second manager must refuse before it touches any unit's files
         } catch (IOException e) {
             log.error("{}", e.getMessage());
-            reactor.close();
-            return 1;
+            if (adopted.isPresent()) {
+                log.error("the adopted units run on, but nothing can control them until the control socket is free");
+            } else {
+                reactor.close();
+                return 1;
+            }
         }
-        String running = "running; control socket " + config.controlSocket();
+        ReexecMarker.remove(config.controlSocket());
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());
@@ -85,9 +111,11 @@ public final class Daemon {
                 systemd.ready(running);
             }
         }));
-        log.info("manage-procs {} manager started (pid {}), control socket {}, units from {}",
-                version, ProcessHandle.current().pid(), config.controlSocket(), config.unitDirs());
-        manager.loadAll();
+        if (adopted.isEmpty()) {
+            log.info("manage-procs {} manager started (pid {}), control socket {}, units from {}",
+                    version, ProcessHandle.current().pid(), config.controlSocket(), config.unitDirs());
+            manager.loadAll();
+        }
         systemd.ready(running);
         stop.await();
         systemd.stopping();
@@ -97,6 +125,17 @@ public final class Daemon {
         reactor.close();
         log.info("manager stopped");
         return 0;
+    }
+
+    /** Continues every unit the previous program handed over, and says how long the consoles stood still. */
+    private void adopt(Manager manager, HandoffState state, int generation, Logger log) {
+        long gapMillis = (System.nanoTime() - state.frozenNanos()) / 1_000_000;
+        int n = manager.adopt(state.units(), Announcements.reexecuted(state.fromVersion(), version, gapMillis));
+        log.info("manage-procs {} manager re-executed (pid {}, generation {}) from version {}: {} of {} units adopted,"
+                + " consoles still for {} ms", version, ProcessHandle.current().pid(), generation, state.fromVersion(), n,
+                state.units().size(), gapMillis);
+        Audit.LOG.info("manager re-executed from version {} to {} in {} ms, requested by {}", state.fromVersion(), version,
+                gapMillis, state.requestedBy());
     }
 
     private static void createDir(Path dir, String mode) throws IOException {

@@ -3,6 +3,12 @@ package dev.manageprocs.manager;
 import dev.manageprocs.console.ConsoleAccess;
 import dev.manageprocs.console.ConsoleHub;
 import dev.manageprocs.console.SocketDefaults;
+import dev.manageprocs.child.SpawnException;
+import dev.manageprocs.handoff.HandoffState;
+import dev.manageprocs.handoff.Relaunch;
+import dev.manageprocs.posix.LibC;
+import dev.manageprocs.posix.ProcessControl;
+import dev.manageprocs.unit.Signal;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.supervisor.Goal;
 import dev.manageprocs.supervisor.Supervisor;
@@ -50,7 +56,7 @@ public final class Manager {
     private final Reactor reactor;
     private final String hostname;
     private final int pid = (int) ProcessHandle.current().pid();
-    private final Map<String, String> env = SystemdNotifier.forChildren(System.getenv());
+    private final Map<String, String> env = Relaunch.withoutHandoff(SystemdNotifier.forChildren(System.getenv()));
     private final ZoneId zone = ZoneId.systemDefault();
     private final ConsoleAccess consoleAccess = ConsoleAccess.ofThisProcess();
     // loop thread only
@@ -91,6 +97,66 @@ public final class Manager {
         });
         skipped().forEach(s -> log.warn("{} not loaded: {}", s.file(), s.why()));
         log.info("{} units loaded, {} started, {} skipped", count(), started.size(), skipped().size());
+    }
+
+    /**
+     * Every unit as a value for a live re-exec, with the fds to keep open across it. Loop thread only; the
+     * caller must not let the loop run again before the exec (the fds and bytes in it would go stale).
+     */
+    List<HandoffState.UnitState> handoff() {
+        return units.values().stream().map(lu -> new HandoffState.UnitState(lu.parsed, lu.supervisor.snapshot(),
+                lu.console.snapshot())).toList();
+    }
+
+    /**
+     * Takes over the units a previous program of this process handed over in a live re-exec, before the
+     * loop reads anything from their terminals or clients; each gets {@code line} in its log and on every
+     * client. Unit files changed on disk since are pending, as they were. Returns the number adopted.
+     */
+    public int adopt(List<HandoffState.UnitState> handedOver, String line) {
+        UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
+        int adopted = reactor.call(() -> {
+            int n = 0;
+            for (HandoffState.UnitState u : handedOver) {
+                if (adopt(u)) {
+                    n++;
+                }
+            }
+            for (ParseResult.Ok ok : scan.units()) {
+                LoadedUnit lu = units.get(ok.unit().name());
+                if (lu != null) {
+                    lu.sawOnDisk(ok);
+                }
+            }
+            skipped = List.copyOf(scan.skipped());
+            units.values().forEach(lu -> lu.supervisor.announce(line));
+            return n;
+        });
+        log.info("{} units adopted", adopted);
+        return adopted;
+    }
+
+    /** One handed-over unit; a unit that cannot be continued is logged and its child stopped. Loop thread. */
+    private boolean adopt(HandoffState.UnitState u) {
+        Unit unit = u.loaded().unit();
+        Path runDir = config.rundir().resolve(unit.name());
+        SupervisorContext ctx = new SupervisorContext(reactor, pid, env, runDir, logFile(unit), zone);
+        Supervisor supervisor;
+        try {
+            supervisor = Supervisor.adopt(unit, ctx, this::retired, u.supervisor());
+        } catch (SpawnException | RuntimeException e) {
+            log.error("{}: cannot continue the unit after the re-exec ({}); stopping its child", unit.name(), e.getMessage());
+            u.supervisor().child().ifPresent(c -> {
+                ProcessControl.kill(-c.pid(), Signal.KILL.number());
+                LibC.close(c.masterFd());
+                LibC.close(c.pidFd()); // the exit is reaped by nobody: a zombie until the manager exits
+            });
+            return false;
+        }
+        ConsoleHub console = ConsoleHub.resume(reactor, supervisor, socketDefaults(runDir), consoleAccess, u.console());
+        supervisor.setEndpoints(console.controlAddresses(), console.logAddresses());
+        units.put(unit.name(), new LoadedUnit(u.loaded(), supervisor, console));
+        return true;
     }
 
     /** Stops, all at once, the children a crashed manager left running (see {@link Orphans}). */
@@ -365,12 +431,9 @@ public final class Manager {
         }
         SupervisorContext ctx = new SupervisorContext(reactor, pid, env, runDir, logFile, zone);
         Supervisor supervisor = new Supervisor(unit, ctx, this::retired);
-        boolean system = config.mode() == Layout.Mode.SYSTEM;
-        SocketDefaults sockets = new SocketDefaults(runDir, system ? 0660 : 0600,
-                system ? Optional.of(config.controlGroup()) : Optional.empty());
         ConsoleHub console;
         try {
-            console = ConsoleHub.open(reactor, supervisor, sockets, consoleAccess);
+            console = ConsoleHub.open(reactor, supervisor, socketDefaults(runDir), consoleAccess);
         } catch (IOException e) {
             supervisor.retire(Goal.REMOVE, "manager (console failed)");
             problems.add(new Skipped(unit.name(), unit.file(), Skipped.Kind.CONFLICT,
@@ -381,6 +444,11 @@ public final class Manager {
         LoadedUnit lu = new LoadedUnit(ok, supervisor, console);
         units.put(unit.name(), lu);
         return Optional.of(lu);
+    }
+
+    private SocketDefaults socketDefaults(Path runDir) {
+        boolean system = config.mode() == Layout.Mode.SYSTEM;
+        return new SocketDefaults(runDir, system ? 0660 : 0600, system ? Optional.of(config.controlGroup()) : Optional.empty());
     }
 
     /**

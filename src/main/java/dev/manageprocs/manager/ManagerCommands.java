@@ -10,6 +10,7 @@ import dev.manageprocs.control.VerbOption;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -19,15 +20,16 @@ import java.util.stream.Collectors;
  * Every request that changes something is audited with the peer's name and uid.
  */
 public final class ManagerCommands implements ControlHandler {
-    /** The log of who asked for each change. */
-
     private final ReadVerbs reads;
     private final LifecycleVerbs lifecycle;
     private final UnitFileVerbs unitFiles;
     private final ConsoleRelay relay;
     private final LogStreams logs;
+    private final Function<String, Response> reexec;
 
-    public ManagerCommands(Manager manager) {
+    /** @param reexec serves daemon-reexec for the peer it is given (the daemon's {@link Reexec}) */
+    public ManagerCommands(Manager manager, Function<String, Response> reexec) {
+        this.reexec = reexec;
         this.reads = new ReadVerbs(manager);
         this.lifecycle = new LifecycleVerbs(manager);
         this.unitFiles = new UnitFileVerbs(manager);
@@ -65,7 +67,7 @@ public final class ManagerCommands implements ControlHandler {
             case ATTACH -> (Stream) relay::attach;
             case LOGS -> (Stream) (request, peer, session) -> logs.logs(request, session);
             // ControlServer answers ping before any handler sees it
-            case DAEMON_REEXEC -> (Reply) (request, who) -> unknownRequest(request);
+            case DAEMON_REEXEC -> (Reply) (request, who) -> reexec.apply(who);
             case PING -> (Reply) (request, who) -> unknownRequest(request);
         };
     }
