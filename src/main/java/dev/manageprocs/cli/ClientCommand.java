@@ -7,7 +7,6 @@ import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamCall;
 import dev.manageprocs.control.Verb;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,14 +41,22 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     Response send(Request request) {
-        GlobalOptions g = global();
-        return ControlClient.call(g.user, g.system, Optional.ofNullable(g.config), request);
+        try {
+            return client().send(request);
+        } catch (CallFailed e) {
+            return e.response();
+        }
     }
 
     /** For the streaming verbs (attach, logs): the request is sent and the stream is the caller's to read. */
     StreamCall openStream(Request request) throws CallFailed {
+        return client().stream(request);
+    }
+
+    /** The client for the manager of the mode (and --config) the command line names. */
+    ControlClient client() throws CallFailed {
         GlobalOptions g = global();
-        return ControlClient.openStream(g.user, g.system, Optional.ofNullable(g.config), request);
+        return ControlClient.of(g.user, g.system, Optional.ofNullable(g.config));
     }
 
     private GlobalOptions global() {
