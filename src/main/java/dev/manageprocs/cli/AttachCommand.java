@@ -2,7 +2,6 @@ package dev.manageprocs.cli;
 
 import dev.manageprocs.control.CallFailed;
 import dev.manageprocs.control.Request;
-import dev.manageprocs.control.StreamCall;
 import dev.manageprocs.control.Verb;
 import dev.manageprocs.control.VerbOption;
 import dev.manageprocs.unit.Durations;
@@ -23,7 +22,9 @@ import picocli.CommandLine.Parameters;
                 + "been quiet for half a second: echo dbl | manage-procs attach ioc1"},
         footer = {"", "Exit status: 0 detached, input ended or --timeout reached; 1 the connection failed or was "
                 + "lost (the unit was removed, the manager stopped); 4 no such unit; 129/143 ended by SIGHUP/SIGTERM "
-                + "(the terminal is restored); 141 its output was closed (attach ... | head), silently."})
+                + "(the terminal is restored); 141 its output was closed (attach ... | head), silently.",
+            "", "A live re-exec of the manager (daemon-reexec, a package upgrade) does not end the session: attach "
+                + "reattaches by itself and says so in one line."})
 final class AttachCommand extends ClientCommand {
     @Parameters(paramLabel = "NAME", arity = "1", description = "The unit's name.")
     String name;
@@ -55,12 +56,11 @@ final class AttachCommand extends ClientCommand {
             }
         }
         Request request = request();
-        StreamCall call;
         try {
-            call = openStream(request);
+            Reattach reattach = new Reattach(client());
+            return new AttachSession(reattach, request, reattach.open(request), Terminal.ofStdin(), limit).run();
         } catch (CallFailed e) {
             return print(e.response());
         }
-        return new AttachSession(call, Terminal.ofStdin(), limit).run();
     }
 }

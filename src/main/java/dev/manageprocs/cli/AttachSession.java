@@ -2,6 +2,8 @@ package dev.manageprocs.cli;
 
 import dev.manageprocs.console.Telnet;
 import dev.manageprocs.console.TelnetDecoder;
+import dev.manageprocs.control.CallFailed;
+import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.StreamCall;
 import dev.manageprocs.control.WireFormat;
@@ -24,11 +26,20 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Without a terminal, stdin is forwarded and, after its end, output is printed until the console has
  * been quiet for {@link #QUIET}: time for the IOC to answer the last command. {@code --timeout} ends
  * any session after that long.
+ *
+ * <p>A live re-exec of the manager cuts the stream; the session then attaches again by itself ({@link
+ * Reattach}) and says so in one line: the console's banner and replay follow once more, and what was typed
+ * meanwhile is sent to the new stream.
  */
 final class AttachSession implements WireFormat.ChunkSink {
     static final Duration QUIET = Duration.ofMillis(500);
 
-    private final StreamCall call;
+    private final Reattach reattach;
+    private final Request request;
+    private final String name;
+    /** The stream being read; replaced only by the reading thread, after a re-exec, under {@code this}. */
+    private StreamCall call;
+    private boolean over;
     private final Optional<Terminal> terminal;
     /** How often the timer looks at the clock (only with --timeout or without a terminal). */
     private static final Duration TICK = Duration.ofMillis(20);
@@ -37,15 +48,22 @@ final class AttachSession implements WireFormat.ChunkSink {
     private final long started = System.nanoTime();
     private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-    private final TelnetDecoder telnet = new TelnetDecoder();
+    private TelnetDecoder telnet = new TelnetDecoder();
     private final TerminalInput keys;
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean inputEnded;
     private volatile boolean endedHere;
+    private volatile boolean reattaching;
     private boolean atLineStart = true;
 
-    /** @param timeout how long the session may last at most; null for no limit */
-    AttachSession(StreamCall call, Optional<Terminal> terminal, Duration timeout) {
+    /**
+     * @param call    the stream opened for {@code request} through {@code reattach}
+     * @param timeout how long the session may last at most; null for no limit
+     */
+    AttachSession(Reattach reattach, Request request, StreamCall call, Optional<Terminal> terminal, Duration timeout) {
+        this.reattach = reattach;
+        this.request = request;
+        this.name = request.args().get(0);
         this.call = call;
         this.terminal = terminal;
         this.timeout = timeout;
@@ -80,13 +98,17 @@ final class AttachSession implements WireFormat.ChunkSink {
                     }
                 });
             }
-            end = call.read(this);
+            end = follow();
         } finally {
             if (keys != null) {
                 keys.close(); // before the terminal is restored: what is typed from now on is the shell's
             }
             terminal.ifPresent(Terminal::restore);
-            call.close();
+            synchronized (this) {
+                over = true;
+                call.close();
+                notifyAll();
+            }
         }
         if (endedHere) {
             endLine();
@@ -102,6 +124,78 @@ final class AttachSession implements WireFormat.ChunkSink {
             // nowhere left to say it
         }
         return end.exitCode();
+    }
+
+    /** Reads the stream to its end, attaching again each time a live re-exec of the manager cut it. */
+    private Response follow() {
+        while (true) {
+            StreamCall current = current();
+            Response end = current.read(this);
+            if (endedHere || !current.cut() || !reattach.reexecuted()) {
+                return end;
+            }
+            reattaching = true;
+            StreamCall next;
+            try {
+                next = reattach.open(request);
+            } catch (CallFailed e) {
+                return e.response();
+            } finally {
+                reattaching = false;
+                lastActivity = System.nanoTime();
+            }
+            synchronized (this) {
+                current.close();
+                call = next;
+                notifyAll(); // input waiting for a stream goes to this one
+            }
+            if (endedHere) {
+                return end; // ended here while the new stream was being opened
+            }
+            telnet = new TelnetDecoder();
+            endLine();
+            atLineStart = true;
+            String eol = terminal.isPresent() ? "\r\n" : "\n"; // raw mode: no newline translation
+            try {
+                stderr.write((reattach.notice("reattached to " + name) + eol).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // stderr is gone; the console goes on all the same
+            }
+            sendWindowSize();
+        }
+    }
+
+    private synchronized StreamCall current() {
+        return call;
+    }
+
+    /**
+     * Sends to the current stream; when that fails (a re-exec cut it) waits for the next one and sends
+     * there. False once the session is over.
+     */
+    private boolean forward(byte[] bytes, int len) {
+        StreamCall target = current();
+        while (true) {
+            try {
+                target.send(bytes, 0, len);
+                return true;
+            } catch (IOException e) {
+                synchronized (this) {
+                    while (call == target && !over) {
+                        try {
+                            wait();
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    }
+                    if (over) {
+                        return false;
+                    }
+                    target = call;
+                }
+            }
+        }
     }
 
     /** Ends a last line without its newline (a prompt), so what follows starts on a line of its own. */
@@ -133,13 +227,19 @@ final class AttachSession implements WireFormat.ChunkSink {
         InputStream in = new FileInputStream(FileDescriptor.in);
         byte[] buf = new byte[4096];
         byte[] escaped = new byte[2 * buf.length];
-        try {
+        while (true) {
             int n;
-            while ((n = keys != null ? keys.read(buf) : in.read(buf)) >= 0) {
-                call.send(escaped, 0, Telnet.escape(buf, 0, n, escaped));
+            try {
+                n = keys != null ? keys.read(buf) : in.read(buf);
+            } catch (IOException e) {
+                n = -1; // stdin broke: the end of input
             }
-        } catch (IOException e) {
-            // stdin or the connection broke: handled as the end of input
+            if (n < 0) {
+                break;
+            }
+            if (!forward(escaped, Telnet.escape(buf, 0, n, escaped))) {
+                return; // the session is over
+            }
         }
         lastActivity = System.nanoTime();
         inputEnded = true;
@@ -153,7 +253,7 @@ final class AttachSession implements WireFormat.ChunkSink {
         while (true) {
             long now = System.nanoTime();
             if (timeout != null && now - started >= timeout.toNanos()
-                    || inputEnded && now - lastActivity >= QUIET.toNanos()) {
+                    || inputEnded && !reattaching && now - lastActivity >= QUIET.toNanos()) {
                 endHere();
                 return;
             }
@@ -163,16 +263,16 @@ final class AttachSession implements WireFormat.ChunkSink {
 
     private void endHere() {
         endedHere = true;
-        call.close();
+        current().close();
     }
 
     private void sendWindowSize() {
         terminal.flatMap(Terminal::size).ifPresent(s -> {
             byte[] naws = Telnet.naws(s[0], s[1]);
             try {
-                call.send(naws, 0, naws.length);
+                current().send(naws, 0, naws.length);
             } catch (IOException e) {
-                // the read side notices the broken connection
+                // the read side notices the broken connection (and sends the size again on reattaching)
             }
         });
     }

@@ -4,7 +4,6 @@ import dev.manageprocs.control.CallFailed;
 import dev.manageprocs.control.ControlClient;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
-import dev.manageprocs.control.StreamCall;
 import dev.manageprocs.control.Verb;
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -46,11 +45,6 @@ abstract class ClientCommand implements Callable<Integer> {
         } catch (CallFailed e) {
             return e.response();
         }
-    }
-
-    /** For the streaming verbs (attach, logs): the request is sent and the stream is the caller's to read. */
-    StreamCall openStream(Request request) throws CallFailed {
-        return client().stream(request);
     }
 
     /** The client for the manager of the mode (and --config) the command line names. */

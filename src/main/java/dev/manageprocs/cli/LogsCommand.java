@@ -12,6 +12,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "TIME is a date-time (2024-05-01T10:00, '2024-05-01 10:00:00', 2024-05-01T10:00+02:00), a date "
                 + "(2024-05-01, from midnight), a time of today (10:00) or a duration meaning that long ago (10min, "
                 + "1h, 30s). A line without a time stamp belongs to the time of the stamped line before it.",
+            "", "A live re-exec of the manager (daemon-reexec, a package upgrade) does not end logs -f: it follows "
+                + "again by itself, where it stopped, and says so in one line.",
             "", "Exit status: 0 ok, 1 a unit has no console log, 4 no unit matches a name, 141 its output was closed "
                 + "(logs -f ... | head), silently."})
 final class LogsCommand extends ClientCommand {
@@ -75,22 +78,55 @@ final class LogsCommand extends ClientCommand {
     @Override
     public Integer call() {
         Request request = request();
-        StreamCall call;
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        OutputStream stderr = new FileOutputStream(FileDescriptor.err);
         try {
-            call = openStream(request);
+            if (!follow) {
+                try (StreamCall call = client().stream(request)) {
+                    return print(call.read(new WireFormat.ChunkSink() {
+                        @Override
+                        public void chunk(boolean toStderr, byte[] bytes) throws IOException {
+                            (toStderr ? stderr : stdout).write(bytes);
+                        }
+                    }));
+                }
+            }
+            return follow(new Reattach(client()), request, stderr, new ResumableLogOutput(stdout, stderr));
         } catch (CallFailed e) {
             return print(e.response());
         }
-        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-        try (call) {
-            return print(call.read(new WireFormat.ChunkSink() {
-                @Override
-                public void chunk(boolean toStderr, byte[] bytes) throws IOException {
-                    (toStderr ? stderr : stdout).write(bytes);
-                }
-            }));
+    }
+
+    /** Follows until the stream ends for good; a live re-exec of the manager only interrupts it. */
+    private int follow(Reattach reattach, Request request, OutputStream stderr, ResumableLogOutput out)
+            throws CallFailed {
+        StreamCall call = reattach.open(request);
+        while (true) {
+            Response end;
+            try {
+                end = call.read(out);
+            } finally {
+                call.close();
+            }
+            if (!call.cut() || !reattach.reexecuted()) {
+                return print(end);
+            }
+            call = reattach.open(resumeRequest(request));
+            out.resume();
+            try {
+                stderr.write((reattach.notice("following " + String.join(" ", names) + " again") + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // stderr is gone; the lines go on all the same
+            }
         }
+    }
+
+    /** The request that follows again after a re-exec: enough of every unit's last lines to find where it stopped. */
+    private static Request resumeRequest(Request first) {
+        Map<String, String> options = new LinkedHashMap<>(first.options());
+        options.put(VerbOption.LINES.wire(), Integer.toString(ResumableLogOutput.RESUME_LINES));
+        return new Request(first.verb(), first.args(), options, first.files());
     }
 
     /** --since TIME as milliseconds since the epoch, {@code now} giving today and the time zone. */

@@ -62,8 +62,8 @@ public final class Main {
     /** AttachCommand's session for the fast path's plain spellings (no --timeout). No lambdas: start-up. */
     private static int attach(FastPath.Call c) {
         try {
-            return new AttachSession(ControlClient.openStream(c.user(), c.system(), Optional.empty(), c.request()),
-                    Terminal.ofStdin(), null).run();
+            Reattach reattach = new Reattach(ControlClient.of(c.user(), c.system(), Optional.empty()));
+            return new AttachSession(reattach, c.request(), reattach.open(c.request()), Terminal.ofStdin(), null).run();
         } catch (CallFailed e) {
             return print(e.response());
         }

@@ -83,12 +83,6 @@ public final class ControlClient {
         }
     }
 
-    /** Opens a streaming call (attach, logs): connects and sends the request; the stream follows. */
-    public static StreamCall openStream(boolean user, boolean system, Optional<Path> config, Request request)
-            throws CallFailed {
-        return of(user, system, config).stream(request);
-    }
-
     /** Connects and sends the request of a streaming verb; the stream is the caller's to read. */
     public StreamCall stream(Request request) throws CallFailed {
         SocketChannel channel = connect();

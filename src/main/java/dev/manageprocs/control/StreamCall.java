@@ -16,6 +16,7 @@ import java.nio.file.Path;
 public final class StreamCall implements AutoCloseable {
     private final SocketChannel channel;
     private final Path socket;
+    private volatile boolean cut;
 
     StreamCall(SocketChannel channel, Path socket) {
         this.channel = channel;
@@ -44,14 +45,24 @@ public final class StreamCall implements AutoCloseable {
         } catch (OutputClosed e) {
             return new Response(OUTPUT_CLOSED, "", "");
         } catch (EOFException e) {
+            cut = true;
             return Response.error(Response.FAILED, "the manager on " + socket
                     + " closed the connection (it stopped or crashed); check its log");
         } catch (IOException e) {
+            cut = true;
             return Response.error(Response.FAILED, "lost the connection to the manager on " + socket + " ("
                     + e.getMessage() + ")");
         } catch (ProtocolException e) {
             return Response.error(Response.FAILED, e.getMessage());
         }
+    }
+
+    /**
+     * True when {@link #read} ended without the manager's final response: the connection ended or broke (or
+     * was closed here). A live re-exec of the manager cuts every stream this way; the caller may reconnect.
+     */
+    public boolean cut() {
+        return cut;
     }
 
     /** The exit status of a stream whose output was closed: 128 + SIGPIPE, as a program killed by it has. */
