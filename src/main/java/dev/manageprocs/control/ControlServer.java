@@ -16,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
@@ -94,18 +95,35 @@ public final class ControlServer implements AutoCloseable {
      */
     public void start() throws IOException {
         Files.createDirectories(socket.toAbsolutePath().getParent());
-        switch (SocketFile.clearStale(socket)) {
+        boolean reexec = ReexecMarker.underWay(socket).orElse(-1) == ProcessHandle.current().pid();
+        switch (SocketFile.inspect(socket)) {
             case NOTHING -> { }
-            case STALE_REMOVED -> log.info("replaced stale control socket {} (no manager answered on it)", socket);
+            case STALE, STALE_REMOVED -> {
+                if (!reexec) {
+                    log.info("replacing stale control socket {} (no manager answered on it)", socket);
+                }
+            }
             case NOT_A_SOCKET -> throw new IOException(socket + " exists and is not a socket; remove it or set "
                     + "another control_socket in manager.toml");
             case LIVE -> throw new IOException("another manager is already running on " + socket
                     + pingPid().map(pid -> " (pid " + pid + ")").orElse("")
                     + "; stop it first or give this one another control_socket");
         }
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket), 64);
-        applyOwnership();
+        // Bound beside the path, then renamed over it: a client always finds a socket file there (the stale
+        // one refuses, and during a re-exec the client waits), never a moment with none.
+        Path fresh = socket.resolveSibling(socket.getFileName() + ".new");
+        Files.deleteIfExists(fresh);
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            s.bind(UnixDomainSocketAddress.of(fresh), 64);
+            applyOwnership(fresh);
+            Files.move(fresh, socket, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            Files.deleteIfExists(fresh);
+            throw e;
+        }
+        server = s;
         boundFileKey = SocketFile.identity(socket);
         Thread.ofVirtual().name("control-accept").start(this::acceptLoop);
         log.info("control socket listening on {}", socket);
@@ -167,13 +185,13 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void applyOwnership() throws IOException {
-        Files.setPosixFilePermissions(socket, SocketFile.permissions(mode));
+    private void applyOwnership(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, SocketFile.permissions(mode));
         if (ownerGroup.isPresent()) {
             try {
                 GroupPrincipal group = socket.getFileSystem().getUserPrincipalLookupService()
                         .lookupPrincipalByGroupName(ownerGroup.get());
-                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
+                Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(group);
             } catch (UserPrincipalNotFoundException e) {
                 log.warn("group '{}' does not exist, so only root and the manager's user can use {}; "
                         + "create the group to let its members in", ownerGroup.get(), socket);

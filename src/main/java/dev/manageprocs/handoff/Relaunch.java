@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How this manager starts again in its own process: through the launcher that started it (so a package
- * upgrade's new jar, and a new JDK the launcher now finds, are what runs), with the same arguments; or,
- * started without the launcher, with this JVM's own command line.
+ * How this manager starts again in its own process: the java command line the launcher that started it
+ * would run now (so a package upgrade's new jar, and a new JDK the launcher now finds, are what runs),
+ * with the same arguments; or, started without the launcher, this JVM's own command line.
  *
  * @param path the program to exec
  * @param argv its arguments, argv[0] first
@@ -22,6 +22,8 @@ public record Relaunch(String path, List<String> argv) {
     public static final String LAUNCHER = "MANAGE_PROCS_LAUNCHER";
     /** Names the state file the new program adopts. */
     public static final String ADOPT = "MANAGE_PROCS_ADOPT";
+    /** Makes the launcher print the java command line it would exec, NUL-separated, instead of running it. */
+    static final String PRINT_JAVA = "MANAGE_PROCS_PRINT_JAVA";
     /** Names the state file the preflight only checks. */
     public static final String CHECK = "MANAGE_PROCS_ADOPT_CHECK";
 
@@ -29,23 +31,46 @@ public record Relaunch(String path, List<String> argv) {
         argv = List.copyOf(argv);
     }
 
-    /** Reads /proc/self/cmdline: the JVM's arguments up to the jar, then the manager's. */
+    /**
+     * Asks the launcher that started this manager what it would run now (the java it finds today, the jar
+     * installed today), with the arguments this manager got; without a launcher, this JVM's own command
+     * line. The exec then starts that java directly: a shell in between would reap, and lose the exit
+     * status of, a unit's child that ends during the re-exec.
+     */
     public static Relaunch ofThisProcess(Map<String, String> env) throws IOException {
-        List<String> cmdline = new ArrayList<>(List.of(new String(Files.readAllBytes(Path.of("/proc/self/cmdline")),
-                StandardCharsets.UTF_8).split("\0")));
+        List<String> cmdline = List.of(new String(Files.readAllBytes(Path.of("/proc/self/cmdline")),
+                StandardCharsets.UTF_8).split("\0"));
         int jar = cmdline.indexOf("-jar");
         if (jar < 0 || jar + 1 >= cmdline.size()) {
             throw new IOException("this manager was not started with 'java -jar' (" + String.join(" ", cmdline)
                     + "), so it cannot tell how to start again");
         }
         String launcher = env.get(LAUNCHER);
-        if (launcher != null && Files.isExecutable(Path.of(launcher))) {
-            List<String> argv = new ArrayList<>(List.of(launcher));
-            argv.addAll(cmdline.subList(jar + 2, cmdline.size()));
-            return new Relaunch(launcher, argv);
+        if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
+            return new Relaunch(cmdline.get(0).startsWith("/") ? cmdline.get(0)
+                    : Files.readSymbolicLink(Path.of("/proc/self/exe")).toString(), cmdline);
         }
-        String java = cmdline.get(0).startsWith("/") ? cmdline.get(0) : Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
-        return new Relaunch(java, cmdline);
+        List<String> ask = new ArrayList<>(List.of(launcher));
+        ask.addAll(cmdline.subList(jar + 2, cmdline.size()));
+        ProcessBuilder pb = new ProcessBuilder(ask).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put(PRINT_JAVA, "1");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the launcher " + launcher + " what to run");
+        }
+        List<String> argv = List.of(new String(out, StandardCharsets.UTF_8).split("\0"));
+        if (exit != 0 || argv.size() < 3 || !argv.get(0).startsWith("/")) {
+            throw new IOException("the launcher " + launcher + " cannot start the manager now (exit " + exit
+                    + (err.isEmpty() ? "" : ": " + err) + ")");
+        }
+        return new Relaunch(argv.get(0), argv);
     }
 
     /** The environment without this class's variables: what children inherit. */

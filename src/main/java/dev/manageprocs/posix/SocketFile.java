@@ -22,6 +22,8 @@ public final class SocketFile {
         NOTHING,
         /** A socket nobody listens on (left by a crash): it has been removed. */
         STALE_REMOVED,
+        /** A socket nobody listens on, left in place ({@link #inspect} only). */
+        STALE,
         /** A socket some process accepts on: left alone. */
         LIVE,
         /** Not a socket: left alone. */
@@ -33,6 +35,16 @@ public final class SocketFile {
 
     /** Clears the way for a bind on path: removes a stale socket file, reports what else is there. */
     public static Found clearStale(Path path) throws IOException {
+        Found found = inspect(path);
+        if (found != Found.STALE) {
+            return found;
+        }
+        Files.delete(path);
+        return Found.STALE_REMOVED;
+    }
+
+    /** What is at path, touching nothing: for a socket bound elsewhere and renamed over a stale one. */
+    public static Found inspect(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return Found.NOTHING;
         }
@@ -40,11 +52,7 @@ public final class SocketFile {
         if ((mode & 0170000) != 0140000) {
             return Found.NOT_A_SOCKET;
         }
-        if (someoneListens(path)) {
-            return Found.LIVE;
-        }
-        Files.delete(path);
-        return Found.STALE_REMOVED;
+        return someoneListens(path) ? Found.LIVE : Found.STALE;
     }
 
     /** The file's identity (device and inode), to tell later whether it is still the one we bound; null if gone. */

@@ -25,6 +25,8 @@ class SocketFileTest {
         Path stale = dir.resolve("stale");
         ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(stale)).close();
         assertTrue(Files.exists(stale), "closing a listener leaves its file, as a crash does");
+        assertEquals(SocketFile.Found.STALE, SocketFile.inspect(stale));
+        assertTrue(Files.exists(stale), "inspect touches nothing");
         assertEquals(SocketFile.Found.STALE_REMOVED, SocketFile.clearStale(stale));
         assertFalse(Files.exists(stale));
 
