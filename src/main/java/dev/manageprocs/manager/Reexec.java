@@ -114,7 +114,7 @@ final class Reexec {
             resume(socket, file);
             return;
         }
-        systemd.reloading();
+        systemd.reexecuting();
         // On the loop: from the final snapshot to the exec nothing else runs there, so no byte is read
         // from a terminal or a client after the state was taken. On success this task never returns.
         manager.reactor().execute(() -> {

@@ -66,6 +66,15 @@ public final class SystemdNotifier {
         send("RELOADING=1\nSTATUS=reloading unit files\nMONOTONIC_USEC=" + System.nanoTime() / 1000);
     }
 
+    /**
+     * A live re-exec: the same process (still MainPID) runs new code; READY=1 follows once it has adopted
+     * every unit. Like a reload to systemd, which then waits for READY=1 again.
+     */
+    public void reexecuting() {
+        send("RELOADING=1\nSTATUS=re-executing the manager; every unit keeps running\nMONOTONIC_USEC="
+                + System.nanoTime() / 1000);
+    }
+
     /** Shutdown has begun: every unit is being stopped. */
     public void stopping() {
         send("STOPPING=1\nSTATUS=stopping every unit");

@@ -3,6 +3,11 @@ package dev.manageprocs.manager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.manageprocs.control.ControlClient;
+import dev.manageprocs.control.Ping;
+import dev.manageprocs.control.Request;
+import dev.manageprocs.control.Response;
+import dev.manageprocs.control.SocketPath;
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
 import dev.manageprocs.testing.ManagerProcess.Result;
@@ -61,6 +66,33 @@ class SystemdServiceIT {
             assertTrue(all.get(1).startsWith("RELOADING=1"), all::toString);
             assertTrue(all.get(2).startsWith("READY=1"), all::toString);
 
+            assertEquals(0, m.terminate(), m::managerOutput);
+            assertTrue(systemd.messages().get(3).startsWith("STOPPING=1"), systemd.messages()::toString);
+        }
+    }
+
+    @Test
+    void aLiveReexecStaysMainPidAndSaysReloadingThenReadyAgain() throws Exception {
+        Path root = tmp.resolve("m");
+        Files.writeString(unitDir(root).resolve("ioc.toml"), """
+                [process]
+                command = ["sleep", "100000"]
+                """);
+        String path = tmp.resolve("notify").toString();
+        try (NotifySocket systemd = new NotifySocket(path);
+             ManagerProcess m = new ManagerProcess(root, Map.of("NOTIFY_SOCKET", path))) {
+            systemd.await("READY=1", WAIT);
+            ControlClient control = new ControlClient(new SocketPath(m.runDir.resolve("control.sock"), false));
+            Response r = control.send(Request.of("daemon-reexec"));
+            assertEquals(0, r.exitCode(), r::toString);
+            Eventually.until(WAIT, () -> systemd.messages().size() >= 3,
+                    () -> "READY=1 after the re-exec, got " + systemd.messages());
+            List<String> all = systemd.messages();
+            assertTrue(all.get(1).startsWith("RELOADING=1\nSTATUS=re-executing"), all::toString);
+            assertTrue(all.get(1).lines().anyMatch(l -> l.matches("MONOTONIC_USEC=\\d+")), all::toString);
+            assertTrue(all.get(2).startsWith("READY=1"), all::toString);
+            assertEquals(1, Ping.parse(control.send(Request.of("ping")).out()).orElseThrow().generation());
+            assertTrue(m.alive(), "the same process, so systemd's MainPID, runs on");
             assertEquals(0, m.terminate(), m::managerOutput);
             assertTrue(systemd.messages().get(3).startsWith("STOPPING=1"), systemd.messages()::toString);
         }
