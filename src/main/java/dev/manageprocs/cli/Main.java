@@ -19,8 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class,
             AddCommand.class, RemoveCommand.class, StartCommand.class, StopCommand.class, RestartCommand.class,
             StatusCommand.class, ListCommand.class, ShowCommand.class, KillCommand.class, ReloadCommand.class,
-            AttachCommand.class, LogsCommand.class, WriteProcsCfCommand.class, CheckCommand.class, DaemonCommand.class,
-            ReopenLogsCommand.class, DaemonReexecCommand.class},
+            AttachCommand.class, LogsCommand.class, WriteProcsCfCommand.class, CheckCommand.class, ConfigCommand.class,
+            DaemonCommand.class, ReopenLogsCommand.class, DaemonReexecCommand.class},
         description = "Supervise EPICS IOCs and other console programs on pseudo-terminals.",
         usageHelpAutoWidth = true)
 public final class Main {

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.tomlj.TomlArray;
@@ -12,9 +14,9 @@ import org.tomlj.TomlParseResult;
 import org.tomlj.TomlTable;
 
 /**
- * manager.toml: where the manager finds units and keeps its files, who may control it, and the
- * [defaults] every unit inherits. Paths not set here come from the {@link Layout}; relative paths
- * resolve against the directory holding manager.toml.
+ * manager.toml: where the manager finds units and keeps its files, who may control it, what a package
+ * upgrade does to it, and the [defaults] every unit inherits. Paths not set here come from the {@link
+ * Layout}; relative paths resolve against the directory holding manager.toml.
  */
 public record ManagerConfig(
         Layout.Mode mode,
@@ -24,6 +26,7 @@ public record ManagerConfig(
         Path logdir,
         Path controlSocket,
         String controlGroup,
+        UpgradePolicy upgrade,
         Defaults defaults) {
 
     public static final String DEFAULT_CONTROL_GROUP = "manage-procs";
@@ -46,13 +49,28 @@ public record ManagerConfig(
 
     /** The same configuration with other unit directories (daemon --unit-dir). */
     public ManagerConfig withUnitDirs(List<Path> dirs) {
-        return new ManagerConfig(mode, file, dirs, rundir, logdir, controlSocket, controlGroup, defaults);
+        return new ManagerConfig(mode, file, dirs, rundir, logdir, controlSocket, controlGroup, upgrade, defaults);
+    }
+
+    /**
+     * Every top-level key but [defaults] with its effective value, in the file's order, as {@code manage-procs
+     * config} shows them: one string per value (unit_dirs has one per directory).
+     */
+    public Map<String, List<String>> settings() {
+        Map<String, List<String>> s = new LinkedHashMap<>();
+        s.put("unit_dirs", unitDirs.stream().map(Path::toString).toList());
+        s.put("rundir", List.of(rundir.toString()));
+        s.put("logdir", List.of(logdir.toString()));
+        s.put("control_socket", List.of(controlSocket.toString()));
+        s.put("control_group", List.of(controlGroup));
+        s.put("upgrade", List.of(upgrade.key()));
+        return s;
     }
 
     /** The layout's paths and no [defaults]: what a missing manager.toml means. */
     public static ManagerConfig of(Layout layout) {
         return new ManagerConfig(layout.mode(), Optional.empty(), List.of(layout.unitDir()), layout.rundir(),
-                layout.logdir(), layout.controlSocket(), DEFAULT_CONTROL_GROUP, Defaults.NONE);
+                layout.logdir(), layout.controlSocket(), DEFAULT_CONTROL_GROUP, UpgradePolicy.REEXEC, Defaults.NONE);
     }
 
     /**
@@ -98,6 +116,8 @@ public record ManagerConfig(
                     }
                     return s;
                 });
+        UpgradePolicy upgrade = read(layer, "upgrade", UpgradePolicy.REEXEC, problems,
+                "one of \"reexec\", \"restart-units\" or \"none\"", ManagerConfig::upgradePolicy);
 
         Defaults defaults = Defaults.NONE;
         if (toml.get(List.of("defaults")) instanceof TomlTable table) {
@@ -113,13 +133,26 @@ public record ManagerConfig(
                     .toList());
         }
         return new Result.Ok(new ManagerConfig(layout.mode(), Optional.of(file), unitDirs, rundir, logdir, socket, group,
-                defaults));
+                upgrade, defaults));
     }
 
     private static <T> T read(Layer layer, String key, T fallback, List<Diagnostic> problems, String expected,
             Function<Found, T> convert) {
         T value = layer.find(List.of(key)).map(f -> f.typed(expected, convert, problems)).orElse(null);
         return value != null ? value : fallback;
+    }
+
+    private static UpgradePolicy upgradePolicy(Found f) {
+        if (!(f.raw() instanceof String s)) {
+            return null;
+        }
+        for (UpgradePolicy p : UpgradePolicy.values()) {
+            if (p.key().equals(s)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("is not an upgrade policy; use \"reexec\" (the new code takes over, no unit "
+                + "stops), \"restart-units\" (restart the manager and every unit) or \"none\"");
     }
 
     private static List<Path> dirs(Found f, List<Diagnostic> problems) {

@@ -62,7 +62,8 @@ final class UnitSchema {
 
     /** manager.toml; its [defaults] is checked against DEFAULTS separately. */
     private static Node manager() {
-        Map<String, Node> top = leaves("unit_dirs", "rundir", "logdir", "control_socket", "control_group");
+        Map<String, Node> top = leaves("unit_dirs", "rundir", "logdir", "control_socket", "control_group",
+                "upgrade");
         top.put("defaults", new Node(Kind.FREE, Map.of(), "a [defaults] section"));
         return new Node(Kind.TABLE, top, "");
     }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 class VerbTableTest {
     /** Commands the CLI carries out without the manager, so without a verb. */
-    private static final Set<String> CLIENT_ONLY_COMMANDS = Set.of("help", "check", "daemon");
+    private static final Set<String> CLIENT_ONLY_COMMANDS = Set.of("help", "check", "config", "daemon");
 
     /**
      * Options the client sets itself rather than from a flag of that name: remove's confirmation asks for

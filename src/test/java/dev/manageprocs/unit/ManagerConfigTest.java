@@ -45,6 +45,7 @@ class ManagerConfigTest {
         assertEquals(Path.of("/run/user/1000/manage-procs/control.sock"), c.controlSocket());
         assertEquals(Path.of("/home/op/.local/state/manage-procs/log"), c.logdir());
         assertEquals("manage-procs", c.controlGroup());
+        assertEquals(UpgradePolicy.REEXEC, c.upgrade());
         assertEquals(Layout.Mode.USER, c.mode());
         assertEquals(Optional.of(dir.resolve("manager.toml")), c.file());
     }
@@ -150,6 +151,30 @@ class ManagerConfigTest {
         assertEquals("manager.toml:1:5: TOML syntax error: unexpected end of line, expected ', \", ''', \"\"\", a number,"
                 + " a boolean, a date/time, an array, or a table; text values need quotes, like key = \"text\"",
                 problems("x = \n"));
+    }
+
+    @Test
+    void upgradeTakesThreePoliciesAndSaysWhichForAnythingElse() {
+        assertEquals(UpgradePolicy.REEXEC, config("upgrade = \"reexec\"\n").upgrade());
+        assertEquals(UpgradePolicy.RESTART_UNITS, config("upgrade = \"restart-units\"\n").upgrade());
+        assertEquals(UpgradePolicy.NONE, config("upgrade = \"none\"\n").upgrade());
+        assertEquals("manager.toml:2:1: upgrade = \"restart\" is not an upgrade policy; use \"reexec\" (the new code "
+                + "takes over, no unit stops), \"restart-units\" (restart the manager and every unit) or \"none\"",
+                problems("rundir = \"/run/x\"\nupgrade = \"restart\"\n"));
+        assertEquals("manager.toml:1:1: upgrade must be one of \"reexec\", \"restart-units\" or \"none\", not a boolean",
+                problems("upgrade = false\n"));
+        assertEquals("manager.toml:1:1: unknown key 'upgrades'; did you mean 'upgrade'?", problems("upgrades = \"none\"\n"));
+    }
+
+    @Test
+    void settingsShowEveryTopLevelKeyButDefaults() {
+        ManagerConfig c = config("unit_dirs = [\"a\", \"/b\"]\nupgrade = \"none\"\n");
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(UnitSchema.MANAGER.keys().keySet());
+        keys.remove("defaults");
+        assertEquals(List.copyOf(keys), List.copyOf(c.settings().keySet()), "in the schema's order");
+        assertEquals(List.of(dir.resolve("a").toString(), "/b"), c.settings().get("unit_dirs"));
+        assertEquals(List.of("none"), c.settings().get("upgrade"));
+        assertEquals(List.of("/run/user/1000/manage-procs/control.sock"), c.settings().get("control_socket"));
     }
 
     @Test

@@ -73,5 +73,6 @@ class UnitManPageTest {
         assertEquals(defaults.logdir(), c.logdir());
         assertEquals(defaults.controlSocket(), c.controlSocket());
         assertEquals(defaults.controlGroup(), c.controlGroup());
+        assertEquals(defaults.upgrade(), c.upgrade());
     }
 }
