@@ -85,6 +85,8 @@ record DaemonLaunch(boolean user, boolean system, Path config, boolean verbose, 
 
     /** The second half of a live re-exec: this process's previous program left its state in file. */
     private int adopt(Path file, PrintWriter err) throws InterruptedException {
+        Daemon.configureLogging(verbose);
+        long reading = System.nanoTime();
         StateFile.Loaded l;
         try {
             l = StateFile.read(file);
@@ -100,7 +102,8 @@ record DaemonLaunch(boolean user, boolean system, Path config, boolean verbose, 
         } catch (IOException e) {
             // stale until the next re-exec overwrites it; it holds nothing the manager's user cannot read
         }
-        Daemon.configureLogging(verbose);
+        org.slf4j.LoggerFactory.getLogger("dev.manageprocs.daemon").info("handed-over state of {} units read in {} ms",
+                l.state().units().size(), (System.nanoTime() - reading) / 1_000_000);
         return new Daemon(l.config(), Main.version(), l.state().config(), Optional.of(l.state())).run();
     }
 }

@@ -129,13 +129,13 @@ public final class Daemon {
 
     /** Continues every unit the previous program handed over, and says how long the consoles stood still. */
     private void adopt(Manager manager, HandoffState state, int generation, Logger log) {
-        long gapMillis = (System.nanoTime() - state.frozenNanos()) / 1_000_000;
-        int n = manager.adopt(state.units(), Announcements.reexecuted(state.fromVersion(), version, gapMillis));
+        Manager.Adopted a = manager.adopt(state.units(), state.frozenNanos(),
+                gap -> Announcements.reexecuted(state.fromVersion(), version, gap));
         log.info("manage-procs {} manager re-executed (pid {}, generation {}) from version {}: {} of {} units adopted,"
-                + " consoles still for {} ms", version, ProcessHandle.current().pid(), generation, state.fromVersion(), n,
-                state.units().size(), gapMillis);
+                + " consoles still for {} ms", version, ProcessHandle.current().pid(), generation, state.fromVersion(),
+                a.units(), state.units().size(), a.gapMillis());
         Audit.LOG.info("manager re-executed from version {} to {} in {} ms, requested by {}", state.fromVersion(), version,
-                gapMillis, state.requestedBy());
+                a.gapMillis(), state.requestedBy());
     }
 
     private static void createDir(Path dir, String mode) throws IOException {

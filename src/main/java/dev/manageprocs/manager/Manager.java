@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,15 +114,22 @@ public final class Manager {
      * loop reads anything from their terminals or clients; each gets {@code line} in its log and on every
      * client. Unit files changed on disk since are pending, as they were. Returns the number adopted.
      */
-    public int adopt(List<HandoffState.UnitState> handedOver, String line) {
-        UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
-        int adopted = reactor.call(() -> {
+    public Adopted adopt(List<HandoffState.UnitState> handedOver, long frozenNanos, LongFunction<String> line) {
+        Adopted adopted = reactor.call(() -> {
             int n = 0;
             for (HandoffState.UnitState u : handedOver) {
                 if (adopt(u)) {
                     n++;
                 }
             }
+            long gapMillis = (System.nanoTime() - frozenNanos) / 1_000_000;
+            String text = line.apply(gapMillis);
+            units.values().forEach(lu -> lu.supervisor.announce(text));
+            return new Adopted(n, gapMillis);
+        });
+        // after the consoles flow again: which unit files changed on disk since they were loaded
+        UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
+        reactor.call(() -> {
             for (ParseResult.Ok ok : scan.units()) {
                 LoadedUnit lu = units.get(ok.unit().name());
                 if (lu != null) {
@@ -129,11 +137,13 @@ public final class Manager {
                 }
             }
             skipped = List.copyOf(scan.skipped());
-            units.values().forEach(lu -> lu.supervisor.announce(line));
-            return n;
+            return null;
         });
-        log.info("{} units adopted", adopted);
         return adopted;
+    }
+
+    /** What {@link #adopt} did: how many units it continued, and how long their consoles stood still. */
+    public record Adopted(int units, long gapMillis) {
     }
 
     /** One handed-over unit; a unit that cannot be continued is logged and its child stopped. Loop thread. */
@@ -154,7 +164,7 @@ public final class Manager {
             return false;
         }
         ConsoleHub console = ConsoleHub.resume(reactor, supervisor, socketDefaults(runDir), consoleAccess, u.console());
-        supervisor.setEndpoints(console.controlAddresses(), console.logAddresses());
+        supervisor.resumeEndpoints(console.controlAddresses(), console.logAddresses());
         units.put(unit.name(), new LoadedUnit(u.loaded(), supervisor, console));
         return true;
     }

@@ -148,8 +148,7 @@ public final class Supervisor implements ConsoleTarget {
      * file, which is written now: it holds nothing else, so it changes only with them.
      */
     public void setEndpoints(List<String> control, List<String> readOnly) {
-        controlEndpoints = List.copyOf(control);
-        logEndpoints = List.copyOf(readOnly);
+        resumeEndpoints(control, readOnly);
         List<String> all = new ArrayList<>(controlEndpoints);
         all.addAll(logEndpoints);
         try {
@@ -157,6 +156,12 @@ public final class Supervisor implements ConsoleTarget {
         } catch (IOException e) {
             log.warn("{}: cannot write the info file in {}: {}", unit.name(), runDir.dir(), e.getMessage());
         }
+    }
+
+    /** The endpoints of a console handed over by a live re-exec: the info file already names them. */
+    public void resumeEndpoints(List<String> control, List<String> readOnly) {
+        controlEndpoints = List.copyOf(control);
+        logEndpoints = List.copyOf(readOnly);
     }
 
     /** Goal Run: starts the child unless it runs; a unit in backoff starts at once. Resets the restart count window. */
