@@ -22,7 +22,8 @@ install -d "$root/usr/bin" "$root/usr/share/manage-procs" "$root/usr/share/man/m
 
 install -m 0755 "$src/bin/manage-procs" "$root/usr/bin/manage-procs"
 install -m 0644 "$build/manage-procs.jar" "$src/bin/lib/find-java.sh" "$src/bin/lib/jvm-options.sh" \
-  "$src/bin/lib/client-archive.sh" "$src/packaging/update-client-archive.sh" "$root/usr/share/manage-procs/"
+  "$src/bin/lib/client-archive.sh" "$src/packaging/update-client-archive.sh" "$src/packaging/upgrade-running-manager.sh" \
+  "$root/usr/share/manage-procs/"
 gzip -9n -c "$src/man/manage-procs.1" > "$root/usr/share/man/man1/manage-procs.1.gz"
 gzip -9n -c "$src/man/manage-procs.toml.5" > "$root/usr/share/man/man5/manage-procs.toml.5.gz"
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The .deb as an administrator meets it, on this machine, as root: lintian, install, then the checks
 # of installed-checks.sh (launcher, man pages, completion, systemd-analyze verify, the system manager
-# with an example unit, access for the control group and refusal for others, logrotate with
-# reopen-logs, stop), remove (only conffiles stay) and purge (nothing stays). It changes /usr, /etc,
+# with an example unit, access for the control group and refusal for others, reinstalls, logrotate
+# with reopen-logs, stop), an upgrade to a newer version while the manager runs (a live re-exec: the
+# same manager and IOC pids, the new version answering), remove (only conffiles stay) and purge
+# (nothing stays). It changes /usr, /etc,
 # /var and /run and puts everything back: whatever it added (the package, a stand-in Java package, a
 # test user, the group) is removed on exit, also on failure.
 # Usage: packaging/test/deb-roundtrip.sh target/manage-procs_VERSION_ARCH.deb
@@ -13,6 +15,7 @@ pkg=manage-procs
 work=$(mktemp -d /tmp/mp-deb-roundtrip.XXXXXX)
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/installed-checks.sh"
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/java-stub.sh"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../bin/lib/find-java.sh"
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 [ "$(id -u)" = 0 ] || fail "run as root: it installs the package"
@@ -68,7 +71,41 @@ dpkg-query -L "$pkg" > "$work/files"
 dpkg-query -W -f='${Conffiles}\n' "$pkg" | awk 'NF {print $1}' > "$work/conffiles"
 
 reinstall=(dpkg -i "$deb")
-check_installed "$(dpkg-deb -f "$deb" Version)" /lib/systemd/system/manage-procs.service /usr/share/zsh/vendor-completions
+version=$(dpkg-deb -f "$deb" Version)
+check_installed "$version" /lib/systemd/system/manage-procs.service /usr/share/zsh/vendor-completions
+
+# $1 = version, $2 = output: this .deb as version $1, whose jar says $1 (what the manager reports)
+make_next_deb() {
+  local tree=$work/next jar=usr/share/manage-procs/manage-procs.jar
+  rm -rf "$tree" "$work/props"
+  dpkg-deb -R "$deb" "$tree"
+  sed -i "s/^Version: .*/Version: $1/" "$tree/DEBIAN/control"
+  mkdir -p "$work/props/dev/manageprocs"
+  printf 'version=%s\n' "$1" > "$work/props/dev/manageprocs/version.properties"
+  "$MP_JAVA_HOME/bin/jar" uf "$tree/$jar" -C "$work/props" dev/manageprocs/version.properties
+  sed -i "\| $jar\$|d" "$tree/DEBIAN/md5sums"
+  (cd "$tree" && md5sum "$jar" >> DEBIAN/md5sums)
+  dpkg-deb --build --root-owner-group "$tree" "$2" >/dev/null
+}
+
+step "an upgrade to a newer version while the manager runs: the new code takes over, nothing restarts"
+mp_find_java 21 jdk # its jar tool makes the newer version
+next=$version+upgradetest
+make_next_deb "$next" "$work/next.deb"
+start_system_manager
+demo_pid=$(cat /run/manage-procs/demo-ioc/pid)
+check_ping "$daemon_pid" "$version" 0
+dpkg -i "$work/next.deb" > "$work/upgrade.out" 2>&1 || { cat "$work/upgrade.out"; fail "the upgrade failed"; }
+cat "$work/upgrade.out"
+grep -q "^manager pid $daemon_pid runs version $next now; the re-exec took " "$work/upgrade.out" ||
+  fail "the upgrade did not re-execute the manager into version $next"
+kill -0 "$daemon_pid" 2>/dev/null || fail "the upgrade stopped the manager"
+[ "$(cat /run/manage-procs/demo-ioc/pid 2>&1)" = "$demo_pid" ] || fail "the upgrade restarted demo-ioc (pid $demo_pid)"
+check_ping "$daemon_pid" "$next" 1
+[ "$(/usr/bin/manage-procs --version)" = "manage-procs $next" ] || fail "the installed client is not version $next"
+/usr/bin/manage-procs --system status demo-ioc || fail "the upgraded manager does not show demo-ioc"
+stop_system_manager
+echo "manager pid and demo-ioc pid $demo_pid kept from $version to $next"
 
 step "dpkg -r: only conffiles stay"
 dpkg -r "$pkg"

@@ -11,6 +11,7 @@ fail() { echo "${0##*/}: FAILED: $*" >&2; exit 1; }
 
 cleanup_installed_checks() { # undoes check_system_manager, also when it failed half-way
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  [ -e "$work/manager.toml.saved" ] && cp "$work/manager.toml.saved" /etc/manage-procs/manager.toml
   rm -f /etc/manage-procs/units/demo-ioc.toml; rm -rf /etc/manage-procs/units/demo-ioc
   getent passwd "$op" >/dev/null && userdel "$op"
   return 0
@@ -24,6 +25,27 @@ remove_test_group() { # last, once the package is gone: the group stays on remov
 check_not_installed() { # $1 = how to remove an earlier installation
   [ ! -e /usr/bin/manage-procs ] || fail "/usr/bin/manage-procs exists: manage-procs is already installed here; this test would replace it, so it stops ($1 first)"
   [ ! -e /run/manage-procs/control.sock ] || fail "a system manager runs here (/run/manage-procs/control.sock); stop it first"
+}
+
+# The system manager's answer to ping, "manage-procs manager pid N version V generation G" (the
+# generation counts its live re-execs), sent as the control protocol's netstring by socat.
+manager_ping() {
+  printf '23:1:1,4:ping,1:0,1:0,1:0,,' | socat -t 5 - UNIX-CONNECT:/run/manage-procs/control.sock |
+    grep -ao 'manage-procs manager pid [0-9]* version [^ ]* generation [0-9]*'
+}
+
+# $1 = pid, $2 = version, $3 = generation: the running system manager answers ping with them
+check_ping() {
+  if command -v socat >/dev/null; then
+    local got
+    got=$(manager_ping) || fail "the manager does not answer ping"
+    [ "$got" = "manage-procs manager pid $1 version $2 generation $3" ] ||
+      fail "ping answered '$got', expected pid $1, version $2, generation $3"
+    echo "$got"
+  else
+    [ "${CI:-}" != true ] || fail "socat is missing (apt-get install socat)"
+    echo "socat not installed: ping not checked"
+  fi
 }
 
 check_installed_tree() {
@@ -82,10 +104,9 @@ check_systemd_units() { # $1 = the installed system unit file
   echo ok
 }
 
-# The installed system manager with the packaged example unit: status for a control group member,
-# refusal for nobody, logrotate with reopen-logs, then SIGTERM (what systemctl stop sends).
-check_system_manager() {
-  step "the system manager with an example unit"
+# The installed system manager in the background (as root, outside systemd) with the packaged example
+# unit, once demo-ioc runs; its pid in daemon_pid.
+start_system_manager() {
   cp -r /usr/share/doc/manage-procs/examples/units/demo-ioc.toml /usr/share/doc/manage-procs/examples/units/demo-ioc \
     /etc/manage-procs/units/
   setsid /usr/bin/manage-procs --system daemon > "$work/daemon.log" 2>&1 < /dev/null &
@@ -96,6 +117,25 @@ check_system_manager() {
     sleep 0.1
   done
   /usr/bin/manage-procs --system status demo-ioc || { cat "$work/daemon.log"; fail "demo-ioc is not running"; }
+}
+
+# SIGTERM (what systemctl stop sends): the manager exits 0 and leaves no control socket.
+stop_system_manager() {
+  kill -TERM "$daemon_pid"
+  local rc=0
+  wait "$daemon_pid" || rc=$?
+  [ "$rc" = 0 ] || { cat "$work/daemon.log"; fail "the manager exited with $rc on SIGTERM"; }
+  daemon_pid=
+  [ ! -e /run/manage-procs/control.sock ] || fail "the control socket is left after the stop"
+  rm -rf /etc/manage-procs/units/demo-ioc.toml /etc/manage-procs/units/demo-ioc
+}
+
+# The installed system manager with the packaged example unit: status for a control group member,
+# refusal for nobody, reinstalls that re-execute it (and, with upgrade = "none", leave it), logrotate
+# with reopen-logs, then SIGTERM (what systemctl stop sends).
+check_system_manager() { # $1 = the package's version (what the manager reports)
+  step "the system manager with an example unit"
+  start_system_manager
   [ "$(stat -c '%a %G' /run/manage-procs/control.sock)" = "660 manage-procs" ] || fail "control socket mode/group: $(stat -c '%a %G' /run/manage-procs/control.sock)"
 
   step "control group member may, nobody may not"
@@ -109,18 +149,31 @@ check_system_manager() {
   grep -qi 'permission denied' "$work/nobody.out" || fail "nobody's refusal does not say why: $(cat "$work/nobody.out")"
   cat "$work/nobody.out"
 
-  step "reinstalling the package (as an upgrade does) while the manager runs: nothing restarts"
+  step "reinstalling the package (as an upgrade does) while the manager runs: it re-executes, nothing restarts"
   local demo_pid
   demo_pid=$(cat /run/manage-procs/demo-ioc/pid)
   "${reinstall[@]}" > "$work/reinstall.out" 2>&1 || { cat "$work/reinstall.out"; fail "the reinstall failed"; }
   cat "$work/reinstall.out"
-  grep -q 'still runs the old version' "$work/reinstall.out" ||
-    fail "the reinstall did not tell that the running manager still runs the old version"
-  kill -0 "$daemon_pid" 2>/dev/null || fail "the reinstall stopped the manager"
+  grep -q "^manager pid $daemon_pid runs version $1 now; the re-exec took " "$work/reinstall.out" ||
+    fail "the reinstall did not re-execute the manager (upgrade = \"reexec\", the default)"
+  kill -0 "$daemon_pid" 2>/dev/null || fail "the re-exec stopped the manager"
   [ "$(cat /run/manage-procs/demo-ioc/pid 2>&1)" = "$demo_pid" ] ||
-    fail "the reinstall restarted demo-ioc or removed its pid file (pid $demo_pid)"
-  /usr/bin/manage-procs --system status demo-ioc >/dev/null || fail "the manager does not answer after the reinstall"
+    fail "the re-exec restarted demo-ioc or removed its pid file (pid $demo_pid)"
+  /usr/bin/manage-procs --system status demo-ioc >/dev/null || fail "the manager does not answer after the re-exec"
+  check_ping "$daemon_pid" "$1" 1
   echo "manager pid $daemon_pid and demo-ioc pid $demo_pid unchanged"
+
+  step "reinstalling with upgrade = \"none\": the old code keeps running, and the reinstall says so"
+  cp /etc/manage-procs/manager.toml "$work/manager.toml.saved"
+  echo 'upgrade = "none"' >> /etc/manage-procs/manager.toml
+  [ "$(/usr/bin/manage-procs --system config upgrade)" = none ] || fail "manage-procs config does not show upgrade = \"none\""
+  "${reinstall[@]}" > "$work/reinstall.out" 2>&1 || { cat "$work/reinstall.out"; fail "the reinstall failed"; }
+  cat "$work/reinstall.out"
+  grep -q 'keeps running the old code until its next restart (upgrade = "none"' "$work/reinstall.out" ||
+    fail "the reinstall did not tell that the running manager keeps its old code"
+  [ "$(cat /run/manage-procs/demo-ioc/pid 2>&1)" = "$demo_pid" ] || fail "the reinstall restarted demo-ioc (pid $demo_pid)"
+  check_ping "$daemon_pid" "$1" 1
+  cp "$work/manager.toml.saved" /etc/manage-procs/manager.toml && rm "$work/manager.toml.saved"
 
   step "logrotate, then reopen-logs"
   if command -v logrotate >/dev/null; then
@@ -137,13 +190,7 @@ check_system_manager() {
   fi
 
   step "stop"
-  kill -TERM "$daemon_pid"
-  local rc=0
-  wait "$daemon_pid" || rc=$?
-  [ "$rc" = 0 ] || { cat "$work/daemon.log"; fail "the manager exited with $rc on SIGTERM"; }
-  daemon_pid=
-  [ ! -e /run/manage-procs/control.sock ] || fail "the control socket is left after the stop"
-  rm -rf /etc/manage-procs/units/demo-ioc.toml /etc/manage-procs/units/demo-ioc
+  stop_system_manager
 }
 
 check_installed() { # $1 = version, $2 = system unit file, $3 = zsh completion directory
@@ -152,5 +199,5 @@ check_installed() { # $1 = version, $2 = system unit file, $3 = zsh completion d
   check_man_pages
   check_completion "$3"
   check_systemd_units "$2"
-  check_system_manager
+  check_system_manager "$1"
 }

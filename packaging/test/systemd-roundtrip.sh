@@ -2,7 +2,8 @@
 # The .deb under a real systemd: boots Debian bookworm in a container (systemd-nspawn, systemd as its
 # PID 1), installs the package there and drives the service as an administrator does: enable --now
 # (Type=notify: active only once the autostart units run), reload (synchronous, no unit restarted),
-# a killed manager restarted by systemd, a reinstall that restarts nothing, the journal, stop (units
+# a killed manager restarted by systemd, a reinstall that re-executes the manager (upgrade = "reexec")
+# and one that restarts it with its units ("restart-units"), the journal, stop (units
 # gone, service inactive), a manager that cannot start ending failed, and the per-user unit of a
 # lingering user. Nothing is installed on this machine: the container's root is an overlay on a
 # cached minimal root file system whose changes vanish with the container, and the container and
@@ -219,15 +220,33 @@ wait_for 30 "the restart of the manager with demo-ioc running" restarted
 [ "$(iocs)" = "$(pid_of demo-ioc)" ] || fail "not exactly the one demo IOC runs: pids $(iocs)"
 echo "manager pid $main_pid -> $(show MainPID), demo-ioc pid $demo_pid -> $(pid_of demo-ioc)"
 
-step "dpkg -i again (as an upgrade does) under systemd: the manager and its units keep running"
-main_pid=$(show MainPID) demo_pid=$(pid_of demo-ioc)
+step "dpkg -i again (as an upgrade does) under systemd: the manager re-executes as the same MainPID, its units run on"
+main_pid=$(show MainPID) demo_pid=$(pid_of demo-ioc) restarts=$(show NRestarts)
 in_ct dpkg -i /root/manage-procs.deb > "$work/reinstall.out" 2>&1 || { cat "$work/reinstall.out"; fail "the reinstall failed"; }
-grep -q 'still runs the old version' "$work/reinstall.out" ||
-  { cat "$work/reinstall.out"; fail "the reinstall did not tell that the running manager still runs the old version"; }
-[ "$(in_ct systemctl is-active manage-procs || true)" = active ] && [ "$(show MainPID)" = "$main_pid" ] ||
-  fail "the reinstall restarted or stopped the service (pid $main_pid, now $(show MainPID))"
-[ "$(pid_of demo-ioc)" = "$demo_pid" ] || fail "the reinstall restarted demo-ioc (pid $demo_pid, now $(pid_of demo-ioc))"
+cat "$work/reinstall.out"
+grep -q "^manager pid $main_pid runs version .* now; the re-exec took " "$work/reinstall.out" ||
+  fail "the reinstall did not re-execute the manager (upgrade = \"reexec\", the default)"
+[ "$(in_ct systemctl is-active manage-procs || true)" = active ] && [ "$(show MainPID)" = "$main_pid" ] &&
+  [ "$(show NRestarts)" = "$restarts" ] ||
+  fail "the re-exec restarted or stopped the service (pid $main_pid, now $(show MainPID), $(show NRestarts) restarts)"
+[ "$(show SubState)" = running ] || fail "the service is $(show SubState) after the re-exec (READY=1 missing?)"
+[ "$(pid_of demo-ioc)" = "$demo_pid" ] || fail "the re-exec restarted demo-ioc (pid $demo_pid, now $(pid_of demo-ioc))"
+status_is demo-ioc RUNNING system || fail "demo-ioc is not RUNNING after the re-exec"
 echo "manager pid $main_pid and demo-ioc pid $demo_pid unchanged"
+
+step "dpkg -i again with upgrade = \"restart-units\": the service restarts, and its units with it"
+in_ct cp /etc/manage-procs/manager.toml /root/manager.toml.saved
+echo 'upgrade = "restart-units"' | in_ct tee -a /etc/manage-procs/manager.toml >/dev/null
+in_ct dpkg -i /root/manage-procs.deb > "$work/reinstall.out" 2>&1 || { cat "$work/reinstall.out"; fail "the reinstall failed"; }
+cat "$work/reinstall.out"
+grep -q 'restarting the manager and every unit' "$work/reinstall.out" || fail "the reinstall did not say it restarts the service"
+[ "$(in_ct systemctl is-active manage-procs || true)" = active ] && [ "$(show MainPID)" != "$main_pid" ] ||
+  fail "the reinstall did not restart the service (pid $main_pid, now $(show MainPID))"
+running_again() { status_is demo-ioc RUNNING system >/dev/null; }
+wait_for 30 "demo-ioc running under the restarted manager" running_again
+[ "$(pid_of demo-ioc)" != "$demo_pid" ] || fail "demo-ioc kept pid $demo_pid through the restart"
+in_ct cp /root/manager.toml.saved /etc/manage-procs/manager.toml
+echo "manager pid $main_pid -> $(show MainPID), demo-ioc pid $demo_pid -> $(pid_of demo-ioc)"
 
 step "systemctl stop"
 t=$SECONDS
