@@ -23,7 +23,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The handoff state as bytes: a magic line, a format number, then the fields in a fixed order. Binary and
@@ -87,7 +92,17 @@ public final class StateCodec {
      */
     public static HandoffState read(InputStream in, Function<HandoffState.Config, UnitParsing> parsing)
             throws Unreadable {
-        DataInputStream d = new DataInputStream(in);
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                Thread.ofPlatform().daemon().name("handoff-parse-", 0).factory());
+        try {
+            return read(new DataInputStream(in), parsing, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static HandoffState read(DataInputStream d, Function<HandoffState.Config, UnitParsing> parsing,
+            ExecutorService pool) throws Unreadable {
         try {
             byte[] magic = d.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) {
@@ -111,12 +126,22 @@ public final class StateCodec {
             }
             HandoffState.Config config = new HandoffState.Config(mode, file, configText, dirs);
             UnitParsing parser = parsing.apply(config);
-            List<HandoffState.UnitState> units = new ArrayList<>();
+            // the unit texts are parsed on every core while the rest is read: in a re-exec this is the gap
+            List<Supplier<HandoffState.UnitState>> later = new ArrayList<>();
             for (int i = d.readInt(); i > 0; i--) {
-                ParseResult.Ok loaded = unitFile(d, parser);
-                units.add(new HandoffState.UnitState(loaded, supervisor(d, parser), console(d)));
+                CompletableFuture<ParseResult.Ok> loaded = unitFile(d, parser, pool);
+                Supplier<SupervisorSnapshot> supervisor = supervisor(d, parser, pool);
+                ConsoleSnapshot console = console(d);
+                later.add(() -> new HandoffState.UnitState(loaded.join(), supervisor.get(), console));
+            }
+            List<HandoffState.UnitState> units = new ArrayList<>();
+            for (Supplier<HandoffState.UnitState> u : later) {
+                units.add(u.get());
             }
             return new HandoffState(fromVersion, generation, requestedBy, frozen, config, units);
+        } catch (CompletionException e) {
+            throw new Unreadable(e.getCause() instanceof NoLongerParses n ? n.getMessage()
+                    : "a unit in it cannot be parsed (" + e.getCause() + ")");
         } catch (EOFException e) {
             throw new Unreadable("it ends too early (cut short)");
         } catch (IOException | IllegalArgumentException e) {
@@ -131,14 +156,24 @@ public final class StateCodec {
         text(d, ok.text());
     }
 
-    private static ParseResult.Ok unitFile(DataInputStream d, UnitParsing parser) throws IOException, Unreadable {
+    /** A unit text that does not parse, carried out of the parsing pool to {@link #read}. */
+    private static final class NoLongerParses extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoLongerParses(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static CompletableFuture<ParseResult.Ok> unitFile(DataInputStream d, UnitParsing parser, ExecutorService pool)
+            throws IOException {
         Path file = Path.of(text(d));
         String text = text(d);
-        return switch (parser.parse(file, text)) {
+        return CompletableFuture.supplyAsync(() -> switch (parser.parse(file, text)) {
             case ParseResult.Ok ok -> ok;
-            case ParseResult.Failed f -> throw new Unreadable("unit file " + file + " as loaded no longer parses ("
+            case ParseResult.Failed f -> throw new NoLongerParses("unit file " + file + " as loaded no longer parses ("
                     + f.diagnostics().get(0) + ")");
-        };
+        }, pool);
     }
 
     private static void supervisor(DataOutputStream d, SupervisorSnapshot s) throws IOException {
@@ -192,14 +227,18 @@ public final class StateCodec {
         }
     }
 
-    private static SupervisorSnapshot supervisor(DataInputStream d, UnitParsing parser) throws IOException, Unreadable {
+    private static Supplier<SupervisorSnapshot> supervisor(DataInputStream d, UnitParsing parser, ExecutorService pool)
+            throws IOException {
         State state = State.valueOf(text(d));
         int goalTag = d.readByte();
-        Goal goal = switch (goalTag) {
-            case 'R' -> Goal.RUN;
-            case 'S' -> Goal.STOP;
-            case 'X' -> Goal.REMOVE;
-            case 'P' -> new Goal.Replace(unitFile(d, parser));
+        Supplier<Goal> goal = switch (goalTag) {
+            case 'R' -> () -> Goal.RUN;
+            case 'S' -> () -> Goal.STOP;
+            case 'X' -> () -> Goal.REMOVE;
+            case 'P' -> {
+                CompletableFuture<ParseResult.Ok> next = unitFile(d, parser, pool);
+                yield () -> new Goal.Replace(next.join());
+            }
             default -> throw new IOException("unknown goal tag " + goalTag);
         };
         RestartMode mode = RestartMode.valueOf(text(d));
@@ -237,8 +276,10 @@ public final class StateCodec {
         }
         Optional<SupervisorSnapshot.Log> log = d.readBoolean()
                 ? Optional.of(new SupervisorSnapshot.Log(d.readBoolean(), d.readBoolean())) : Optional.empty();
-        return new SupervisorSnapshot(state, goal, mode, since, restarts, lastExit, problem,
-                timer ? OptionalLong.of(due) : OptionalLong.empty(), times, rows, cols, child, log);
+        Optional<ExitStatus> exit = lastExit;
+        Optional<SupervisorSnapshot.Running> running = child;
+        return () -> new SupervisorSnapshot(state, goal.get(), mode, since, restarts, exit, problem,
+                timer ? OptionalLong.of(due) : OptionalLong.empty(), times, rows, cols, running, log);
     }
 
     private static void console(DataOutputStream d, ConsoleSnapshot c) throws IOException {

@@ -336,4 +336,31 @@ class ReexecIT {
             }
         }
     }
+
+    @Test
+    void aStopUnderWayKeepsItsKillDeadlineAcrossAReexec() throws Exception {
+        Path root = tmp.resolve("m");
+        Files.createDirectories(root.resolve("config/manage-procs/units"));
+        Files.writeString(root.resolve("config/manage-procs/units/stubborn.toml"), """
+                [process]
+                command = ["sh", "-c", "trap '' TERM; exec sleep 100000"]
+                stop_timeout = "8s"
+                """);
+        try (var m = new ManagerProcess(root)) {
+            Eventually.await("stubborn up", ManagerProcess.WAIT, () -> "RUNNING".equals(
+                    status(m).getOrDefault("stubborn", new Row("", 0, Instant.EPOCH, 0, "")).state()));
+            Process stop = m.cliProcess("stop", "stubborn");
+            Eventually.await("STOPPING", ManagerProcess.WAIT, () -> status(m).get("stubborn").state().equals("STOPPING"));
+            Instant stopping = status(m).get("stubborn").since();
+            reexec(m, () -> { });
+            assertEquals("STOPPING", status(m).get("stubborn").state(), "the re-exec neither ends nor restarts the stop");
+            Eventually.await("STOPPED", ManagerProcess.WAIT, () -> status(m).get("stubborn").state().equals("STOPPED"));
+            Row stopped = status(m).get("stubborn");
+            assertTrue(stopped.lastExit().contains("SIGKILL"), stopped::toString);
+            Duration took = Duration.between(stopping, stopped.since());
+            assertTrue(took.compareTo(Duration.ofSeconds(7)) > 0 && took.compareTo(Duration.ofSeconds(9)) < 0,
+                    "SIGKILL came " + took + " after the stop began, not at its 8 s stop_timeout");
+            stop.destroy();
+        }
+    }
 }
