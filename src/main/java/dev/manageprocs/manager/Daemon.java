@@ -8,6 +8,7 @@ import dev.manageprocs.handoff.HandoffState;
 import dev.manageprocs.supervisor.Announcements;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.manageprocs.control.Ping;
+import dev.manageprocs.posix.Exec;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
 import dev.manageprocs.unit.Layout;
@@ -129,6 +130,7 @@ public final class Daemon {
 
     /** Continues every unit the previous program handed over, and says how long the consoles stood still. */
     private void adopt(Manager manager, HandoffState state, int generation, Logger log) {
+        Exec.closeOnExecAgain(state.fds());
         Manager.Adopted a = manager.adopt(state.units(), state.frozenNanos(),
                 gap -> Announcements.reexecuted(state.fromVersion(), version, gap));
         log.info("manage-procs {} manager re-executed (pid {}, generation {}) from version {}: {} of {} units adopted,"

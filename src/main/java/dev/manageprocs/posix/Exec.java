@@ -45,7 +45,10 @@ public final class Exec {
         }
     }
 
-    /** Undoes {@link #keepOnly} for the kept fds after a failed exec, so later children do not inherit them. */
+    /**
+     * Sets FD_CLOEXEC again on fds {@link #keepOnly} kept: after the exec, in the new program, and after a
+     * failed exec, so nothing this process runs later inherits them.
+     */
     public static void closeOnExecAgain(Set<Integer> kept) {
         kept.forEach(fd -> LibC.setCloseOnExec(fd, true));
     }

@@ -158,6 +158,31 @@ class ReexecIT {
         return Integer.parseInt(n.substring(n.lastIndexOf('.') + 1));
     }
 
+    /** The manager's pty masters and pidfds (all adopted after a re-exec) that lack FD_CLOEXEC. */
+    private static List<String> withoutCloseOnExec(long pid) throws IOException {
+        List<String> open = new ArrayList<>();
+        Path fds = Path.of("/proc", Long.toString(pid), "fd");
+        try (Stream<Path> s = Files.list(fds)) {
+            for (Path fd : s.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    continue;
+                }
+                if (!target.equals("/dev/ptmx") && !target.equals("anon_inode:[pidfd]")) {
+                    continue;
+                }
+                String flags = Files.readAllLines(Path.of("/proc", Long.toString(pid), "fdinfo", fd.getFileName().toString()))
+                        .stream().filter(l -> l.startsWith("flags:")).findFirst().orElse("flags: 0");
+                if ((Long.parseLong(flags.substring("flags:".length()).strip(), 8) & 02000000) == 0) {
+                    open.add(fd.getFileName() + " -> " + target);
+                }
+            }
+        }
+        return open;
+    }
+
     private static Object fileKey(Path file) {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
@@ -262,6 +287,7 @@ class ReexecIT {
                     hammer.join();
                 }
                 assertEquals(List.of(), statusFailures, "status failed during a re-exec");
+                assertEquals(List.of(), withoutCloseOnExec(m.pid()), "adopted fds a later child could inherit");
 
                 Map<String, Row> after = status(m);
                 assertEquals(before.keySet(), after.keySet(), () -> "units lost; manager log:\n" + tail(m.managerOutput()));
