@@ -39,6 +39,7 @@ final class AttachSession implements WireFormat.ChunkSink {
     private final String name;
     /** The stream being read; replaced only by the reading thread, after a re-exec, under {@code this}. */
     private StreamCall call;
+    /** Set under {@code this} once the session is over: input waiting for a new stream gives up. */
     private boolean over;
     private final Optional<Terminal> terminal;
     /** How often the timer looks at the clock (only with --timeout or without a terminal). */

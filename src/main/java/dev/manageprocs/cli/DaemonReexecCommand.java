@@ -29,8 +29,9 @@ import picocli.CommandLine.Command;
                 + "the re-exec took. Meanwhile attach and logs -f reconnect by themselves and other commands wait "
                 + "for the control socket."},
         footer = {"", "Exit status: 0 the manager runs the installed code; 1 the check refused it (nothing changed), "
-                + "the re-exec did not take place (the manager runs on with its old code), or the manager did not "
-                + "come back within 60 s; each is said in one sentence, and the manager's log says why."})
+                + "the re-exec did not take place (the manager runs on with its old code), the manager did not "
+                + "come back within 60 s, or it is older than daemon-reexec; each is said in one sentence, and the "
+                + "manager's log says why."})
 final class DaemonReexecCommand extends ClientCommand {
     /** How long the manager has to answer as the new code: the gap is a second or two. */
     static final Duration COMEBACK = Duration.ofSeconds(60);
@@ -65,6 +66,12 @@ final class DaemonReexecCommand extends ClientCommand {
         }
         long started = System.nanoTime();
         Response reply = client.send(request());
+        if (reply.exitCode() == Response.USAGE && before.get().version().equals("unknown")) {
+            // a manager from before daemon-reexec: its ping names no version (Ping.parse), and it knows no such verb
+            return print(Response.error(Response.FAILED, "the manager (pid " + before.get().pid() + ") is older than "
+                    + "daemon-reexec, so it cannot hand its units to new code; restart it once when its units may "
+                    + "restart (systemctl restart manage-procs), and later upgrades re-execute it"));
+        }
         if (reply.exitCode() != Response.OK) {
             return print(reply);
         }

@@ -168,6 +168,17 @@ class DaemonReexecCommandTest {
     }
 
     @Test
+    void aManagerOlderThanTheVerbIsToldApartFromAMistake() throws Exception {
+        // its ping says "manage-procs manager pid N" only, and it refuses the verb as unknown
+        server(new Ping(PID, "unknown", 0), Response.error(Response.USAGE, "unknown request 'daemon-reexec'; this "
+                + "manager speaks control protocol 1 (is the client newer than the manager?)"));
+        Run r = outcome(reexec());
+        assertEquals(new Run(1, "", "manage-procs: the manager (pid " + PID + ") is older than daemon-reexec, so it "
+                + "cannot hand its units to new code; restart it once when its units may restart (systemctl restart "
+                + "manage-procs), and later upgrades re-execute it\n"), r);
+    }
+
+    @Test
     void withoutAManagerItSaysSoAsEveryCommandDoes() throws Exception {
         Run r = outcome(reexec());
         assertEquals(1, r.exit());
