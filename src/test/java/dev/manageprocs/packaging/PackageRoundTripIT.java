@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built packages installed, used and removed on this machine by packaging/test/deb-roundtrip.sh
- * and rpm-roundtrip.sh (the .rpm with Debian's rpm). They change /usr, /etc and /var (and undo it), so
+ * and rpm-roundtrip.sh (the .rpm with Debian's rpm), including reinstalls over a running manager (a live
+ * re-exec) and, for the .deb, an upgrade to a newer version that keeps the manager's and the IOCs' pids. They change /usr, /etc and /var (and undo it), so
  * they run only where that is wanted: in CI (CI=true, as root) or when asked with
  * -Dmanageprocs.packageTest=true. The .deb under a real systemd, in a container booted by
  * packaging/test/systemd-roundtrip.sh, runs in CI or with -Dmanageprocs.systemdTest=true: its first
