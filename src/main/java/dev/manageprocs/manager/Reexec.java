@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code daemon-reexec}: the manager execs the installed code in its own process, which adopts every unit
  * (docs/upgrade.md). In order: a trial state is written and the new code checks it can read it (the
  * preflight; on failure nothing has changed); the caller gets its answer; clients are told to wait (the
- * {@link ReexecMarker}) and the control socket stops accepting; on the event loop, so nothing moves in
+ * {@link ReexecMarker}, written before the answer) and the control socket stops accepting; on the event loop, so nothing moves in
  * between, the final state is written, exactly its fds are kept, and the process execs. Should the exec
  * itself fail, the loop carries on where it stopped and the control socket accepts again.
  */
@@ -80,6 +80,13 @@ final class Reexec {
                 case Preflight.Result.Passed p -> newVersion = p.version();
             }
             Audit.LOG.info("manager re-exec (version {} -> {}) requested by {}", version, newVersion, who);
+            try {
+                // before the answer: a client that sees the answer always finds the marker until the outcome
+                ReexecMarker.write(server.socket(), ProcessHandle.current().pid());
+            } catch (IOException e) {
+                deleteQuietly(file);
+                return refuse(who, "the re-exec marker cannot be written beside " + server.socket() + " (" + e.getMessage() + ")");
+            }
             Thread.ofPlatform().name("reexec").start(() -> execute(relaunch, env, file, who));
             handedOff = true;
             return Response.ok("re-executing manager pid " + ProcessHandle.current().pid() + ": version " + version
@@ -105,11 +112,10 @@ final class Reexec {
     private void execute(Relaunch relaunch, Map<String, String> env, Path file, String who) {
         Path socket = server.socket();
         try {
-            ReexecMarker.write(socket, ProcessHandle.current().pid());
             if (!server.quiesce(QUIESCE_LIMIT)) {
                 log.warn("re-exec: requests still being answered after {} s are cut off", QUIESCE_LIMIT.toSeconds());
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (InterruptedException e) {
             log.error("re-exec: cannot prepare ({}); carrying on with version {}", e.toString(), version);
             resume(socket, file);
             return;
