@@ -6,7 +6,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${1:-/tmp/manage-procs-bench-$(date +%Y%m%d-%H%M%S).md}
 {
   echo "# manage-procs benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, Linux $(uname -r)"
-  for b in memory throughput latency idle startup restart; do
+  for b in memory throughput latency idle startup restart reexec; do
     printf '\n## %s\n\n' "$b"
     python3 "$here/$b.py"
   done
