@@ -71,8 +71,11 @@ public final class Daemon {
         // An Error on the loop (out of memory, a class the replaced jar no longer has) leaves nothing to
         // vouch for: exit at once, so the service manager restarts us, rather than run on without a loop.
         Reactor reactor = new Reactor("manage-procs-loop", e -> {
-            log.error("the event loop failed ({}); the manager cannot supervise anything any more and exits", e.toString());
-            Runtime.getRuntime().halt(FATAL_EXIT);
+            try {
+                log.error("the event loop failed ({}); the manager cannot supervise anything any more and exits", e.toString());
+            } finally {
+                Runtime.getRuntime().halt(FATAL_EXIT);
+            }
         });
         Manager manager = new Manager(config, reactor, Hostname.current());
         int generation = adopted.map(a -> a.generation() + 1).orElse(0);

@@ -248,12 +248,19 @@ public final class Reactor implements Executor, AutoCloseable {
             turns();
         } catch (Error e) {
             died = e;
-            log.error("the event loop failed and cannot go on", e);
-            synchronized (waitingCalls) {
-                waitingCalls.forEach(f -> f.completeExceptionally(new IllegalStateException(
-                        "the event loop has stopped after a fatal error (" + e + ")", e)));
+            // Whatever failed (a class of a jar replaced in place, say) may fail the logging too: the
+            // handler must run even then, or the process lingers with no loop and answers nothing.
+            try {
+                log.error("the event loop failed and cannot go on", e);
+                synchronized (waitingCalls) {
+                    waitingCalls.forEach(f -> f.completeExceptionally(new IllegalStateException(
+                            "the event loop has stopped after a fatal error (" + e + ")", e)));
+                }
+            } catch (Throwable alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            } finally {
+                onFatal.accept(e);
             }
-            onFatal.accept(e);
         }
     }
 

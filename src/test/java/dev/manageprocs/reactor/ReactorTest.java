@@ -135,6 +135,30 @@ class ReactorTest {
         }
     }
 
+    /** An Error whose every description fails too, as a class missing from a jar replaced in place makes them. */
+    private static final class Unprintable extends Error {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new NoClassDefFoundError("test: dev/manageprocs/Gone");
+        }
+    }
+
+    @Test
+    void anErrorThatBreaksTheLoggingTooStillReachesTheFatalHandler() throws Exception {
+        CompletableFuture<Throwable> fatal = new CompletableFuture<>();
+        Reactor dying = new Reactor("dying-loop", fatal::complete);
+        try {
+            dying.execute(() -> {
+                throw new Unprintable();
+            });
+            assertTrue(fatal.get(5, TimeUnit.SECONDS) instanceof Unprintable, "the fatal handler was never reached");
+        } finally {
+            dying.close();
+        }
+    }
+
     private static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms); // the task itself stands for work in progress: nothing to wait for
