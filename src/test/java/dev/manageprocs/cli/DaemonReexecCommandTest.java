@@ -88,13 +88,15 @@ class DaemonReexecCommandTest {
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         CompletableFuture<Run> run = new CompletableFuture<>();
         Thread t = Thread.ofPlatform().daemon().start(() -> {
+            int exit;
             try {
-                int exit = Main.run("--config", config.toString(), "daemon-reexec");
-                run.complete(new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)));
+                exit = Main.run("--config", config.toString(), "daemon-reexec");
             } finally {
+                // before the outcome is known: the next test swaps the streams as soon as this one has it
                 System.setOut(oldOut);
                 System.setErr(oldErr);
             }
+            run.complete(new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)));
         });
         return new Pending(t, run);
     }
