@@ -102,6 +102,9 @@ public final class Daemon {
             }
         }
         ReexecMarker.remove(config.controlSocket());
+        if (adopted.isPresent()) {
+            manager.rescan();
+        }
         CountDownLatch stop = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> stop.countDown());

@@ -111,8 +111,8 @@ public final class Manager {
 
     /**
      * Takes over the units a previous program of this process handed over in a live re-exec, before the
-     * loop reads anything from their terminals or clients; each gets {@code line} in its log and on every
-     * client. Unit files changed on disk since are pending, as they were. Returns the number adopted.
+     * loop reads anything from their terminals or clients; each gets the line {@code line} makes of the
+     * gap in its log and on every client. {@link #rescan} then finds the unit files changed since.
      */
     public Adopted adopt(List<HandoffState.UnitState> handedOver, long frozenNanos, LongFunction<String> line) {
         Adopted adopted = reactor.call(() -> {
@@ -127,7 +127,14 @@ public final class Manager {
             units.values().forEach(lu -> lu.supervisor.announce(text));
             return new Adopted(n, gapMillis);
         });
-        // after the consoles flow again: which unit files changed on disk since they were loaded
+        return adopted;
+    }
+
+    /**
+     * After a live re-exec, once consoles and the control socket work again: which unit files changed on
+     * disk since they were loaded (pending, as before), and which cannot be loaded.
+     */
+    public void rescan() {
         UnitScan scan = UnitScan.of(config.unitDirs(), config.defaults(), hostname);
         reactor.call(() -> {
             for (ParseResult.Ok ok : scan.units()) {
@@ -139,7 +146,6 @@ public final class Manager {
             skipped = List.copyOf(scan.skipped());
             return null;
         });
-        return adopted;
     }
 
     /** What {@link #adopt} did: how many units it continued, and how long their consoles stood still. */

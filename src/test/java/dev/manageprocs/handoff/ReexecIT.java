@@ -378,7 +378,12 @@ class ReexecIT {
             Process stop = m.cliProcess("stop", "stubborn");
             Eventually.await("STOPPING", ManagerProcess.WAIT, () -> status(m).get("stubborn").state().equals("STOPPING"));
             Instant stopping = status(m).get("stubborn").since();
+            Path file = root.resolve("config/manage-procs/units/stubborn.toml");
+            Files.writeString(file, "description = \"edited\"\n" + Files.readString(file));
             reexec(m, () -> { });
+            // the unit runs on as loaded; its edited file is pending, as a reload would have found it
+            Eventually.await("pending change", ManagerProcess.WAIT,
+                    () -> m.cli("status", "--json").out().contains("\"pending_change\":true"));
             assertEquals("STOPPING", status(m).get("stubborn").state(), "the re-exec neither ends nor restarts the stop");
             Eventually.await("STOPPED", ManagerProcess.WAIT, () -> status(m).get("stubborn").state().equals("STOPPED"));
             Row stopped = status(m).get("stubborn");
