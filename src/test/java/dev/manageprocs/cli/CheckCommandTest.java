@@ -3,9 +3,7 @@ package dev.manageprocs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.manageprocs.testing.MainRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,23 +15,8 @@ class CheckCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private Run check(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static MainRun check(String... args) {
+        return MainRun.of(args);
     }
 
     private String write(String name, String text) throws Exception {
@@ -46,15 +29,15 @@ class CheckCommandTest {
     void goodFilesAreOk() throws Exception {
         String a = write("a.toml", "[process]\ncommand = [\"./st.cmd\"]\n");
         String b = write("b.toml", "[process]\ncommand = \"./st.cmd -x\"\n[console]\nlisten = [\"20000\"]\n");
-        assertEquals(new Run(0, a + ": ok\n" + b + ": ok\n", ""), check("check", a, b));
+        assertEquals(new MainRun(0, a + ": ok\n" + b + ": ok\n", ""), check("check", a, b));
     }
 
     @Test
     void everyProblemGoesToStderrAndTheGoodFilesStillShow() throws Exception {
         String good = write("good.toml", "[process]\ncommand = [\"x\"]\n");
         String bad = write("bad.toml", "[process]\ncommand = [\"x\"]\nstop_signal = \"NOPE\"\n[restart]\nmode = \"sometimes\"\n");
-        Run r = check("check", bad, good);
-        assertEquals(1, r.code());
+        MainRun r = check("check", bad, good);
+        assertEquals(1, r.exit());
         assertEquals(good + ": ok\n", r.out());
         assertEquals(bad + ":3:1: [process] stop_signal = \"NOPE\" is not a signal; use a name like \"SIGTERM\" or"
                 + " \"TERM\", or a number from 1 to 64\n"
@@ -66,8 +49,8 @@ class CheckCommandTest {
     void portClashesBetweenTheGivenFiles() throws Exception {
         String a = write("a.toml", "[process]\ncommand = [\"x\"]\n[console]\nlisten = [\"20000\"]\n");
         String b = write("b.toml", "[process]\ncommand = [\"x\"]\n[console]\nlisten = [\"tcp:localhost:20000\"]\n");
-        Run r = check("check", a, b);
-        assertEquals(1, r.code());
+        MainRun r = check("check", a, b);
+        assertEquals(1, r.exit());
         assertEquals(a + ": ok\n", r.out());
         assertEquals(b + ":4:11: [console] listen[0] = \"tcp:localhost:20000\" is already used by unit 'a' (" + a
                 + ":4:11); choose another port, or \"tcp:127.0.0.1:0\" for any free one\n", r.err());
@@ -80,9 +63,9 @@ class CheckCommandTest {
         String b = write("b.toml", "[process]\ncommand = [\"x\"]\n");
         String expected = b + ": [defaults.console] listen[0] = \"20000\" is already used by unit 'a' (" + config
                 + ":2:11); choose another port, or \"tcp:127.0.0.1:0\" for any free one\n";
-        Run before = check("--config", config, "check", a, b);
-        Run after = check("check", "--config", config, a, b);
-        assertEquals(1, before.code());
+        MainRun before = check("--config", config, "check", a, b);
+        MainRun after = check("check", "--config", config, a, b);
+        assertEquals(1, before.exit());
         assertEquals(before, after);
         assertEquals(config + ":2:11: " + expected.substring(expected.indexOf("[defaults")), before.err());
     }
@@ -91,15 +74,15 @@ class CheckCommandTest {
     void aBrokenConfigIsReportedFirst() throws Exception {
         String config = write("manager.toml", "[defaults.restart]\nholdoff = true\n");
         String a = write("a.toml", "[process]\ncommand = [\"x\"]\n");
-        Run r = check("check", "--config", config, a);
-        assertEquals(new Run(1, "", config + ":2:1: [defaults.restart] holdoff must be a duration like \"15s\", \"500ms\""
+        MainRun r = check("check", "--config", config, a);
+        assertEquals(new MainRun(1, "", config + ":2:1: [defaults.restart] holdoff must be a duration like \"15s\", \"500ms\""
                 + " or a number of seconds, not a boolean\n"), r);
     }
 
     @Test
     void usageErrorsExitWith2() {
-        Run r = check("check");
-        assertEquals(2, r.code());
+        MainRun r = check("check");
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains("Missing required parameter: 'FILE'"), r.err());
     }
 }

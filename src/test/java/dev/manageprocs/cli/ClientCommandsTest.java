@@ -10,8 +10,7 @@ import dev.manageprocs.control.ControlServer;
 import dev.manageprocs.control.Ping;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.manageprocs.testing.MainRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,23 +136,8 @@ class ClientCommandsTest {
 
     // ---- whole command lines through Main against a real control socket ----
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static MainRun run(String... args) {
+        return MainRun.of(args);
     }
 
     private Path managerConfig(Path socket) throws Exception {
@@ -173,13 +157,13 @@ class ClientCommandsTest {
             server.start();
             String config = managerConfig(socket).toString();
 
-            Run status = run("--config", config, "status", "ioc1");
-            assertEquals(new Run(3, "UNIT STATE\nioc1 STOPPED\n", "manage-procs: ioc1 is not running\n"), status);
+            MainRun status = run("--config", config, "status", "ioc1");
+            assertEquals(new MainRun(3, "UNIT STATE\nioc1 STOPPED\n", "manage-procs: ioc1 is not running\n"), status);
             assertEquals(Request.of("status", "ioc1"), seen.get(0));
 
             Path cf = dir.resolve("procs.cf");
-            Run write = run("write-procs-cf", "--config", config, "-o", cf.toString());
-            assertEquals(new Run(0, "", ""), write);
+            MainRun write = run("write-procs-cf", "--config", config, "-o", cf.toString());
+            assertEquals(new MainRun(0, "", ""), write);
             assertEquals("console ioc1 {}\n", Files.readString(cf));
         }
     }
@@ -187,15 +171,15 @@ class ClientCommandsTest {
     @Test
     void withoutAManagerTheClientSaysHowToStartOne() throws Exception {
         Path socket = dir.resolve("nothing-here.sock");
-        Run r = run("--config", managerConfig(socket).toString(), "status");
-        assertEquals(new Run(1, "", "manage-procs: no manager is running on " + socket + "; start one with "
+        MainRun r = run("--config", managerConfig(socket).toString(), "status");
+        assertEquals(new MainRun(1, "", "manage-procs: no manager is running on " + socket + "; start one with "
                 + "'manage-procs --system daemon' (or 'systemctl start manage-procs')\n"), r);
     }
 
     @Test
     void usageErrorsExitTwo() throws Exception {
         String config = managerConfig(dir.resolve("x.sock")).toString();
-        Run r = run("--config", config, "start");
+        MainRun r = run("--config", config, "start");
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("name the units to start (glob patterns allowed), or pass --all\n"), r.err());
         assertEquals(2, run("status", "--bogus").exit());
@@ -206,7 +190,7 @@ class ClientCommandsTest {
 
     @Test
     void removeWithoutForceIsRefusedWhenStdinIsNoTerminal() throws Exception {
-        Run r = run("--config", managerConfig(dir.resolve("x.sock")).toString(), "remove", "ioc1");
+        MainRun r = run("--config", managerConfig(dir.resolve("x.sock")).toString(), "remove", "ioc1");
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("remove asks before deleting unit files but standard input is not a "
                 + "terminal; pass -f to remove without asking\n"), r.err());
@@ -215,7 +199,7 @@ class ClientCommandsTest {
     @Test
     void aBrokenManagerConfigIsReportedWithItsPosition() throws Exception {
         Path config = Files.writeString(dir.resolve("manager.toml"), "control_socket = [\n");
-        Run r = run("--config", config.toString(), "status");
+        MainRun r = run("--config", config.toString(), "status");
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("manage-procs: " + config + ":2:1: TOML syntax error: unexpected end of input"), r.err());
         assertTrue(r.err().endsWith("; fix the manager config first\n"), r.err());

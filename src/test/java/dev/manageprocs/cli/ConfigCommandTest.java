@@ -2,10 +2,8 @@ package dev.manageprocs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.manageprocs.testing.MainRun;
 import dev.manageprocs.unit.Layout;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,23 +15,8 @@ class ConfigCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static MainRun run(String... args) {
+        return MainRun.of(args);
     }
 
     private String managerToml(String text) throws Exception {
@@ -44,8 +27,8 @@ class ConfigCommandTest {
     void everyKeyWithItsEffectiveValueAsToml() throws Exception {
         String file = managerToml("unit_dirs = [\"units\", \"/opt/\\\"q\\\"\"]\nrundir = \"/run/mp\"\nupgrade = \"none\"\n"
                 + "[defaults.restart]\nholdoff = \"1s\"\n");
-        Run r = run("--user", "--config", file, "config");
-        assertEquals(new Run(0, "# " + file + " (user mode)\n"
+        MainRun r = run("--user", "--config", file, "config");
+        assertEquals(new MainRun(0, "# " + file + " (user mode)\n"
                 + "unit_dirs = [\"" + dir.resolve("units") + "\", \"/opt/\\\"q\\\"\"]\n"
                 + "rundir = \"/run/mp\"\n"
                 + "logdir = \"" + Layout.forThisProcess(Optional.of(Layout.Mode.USER)).logdir() + "\"\n"
@@ -57,20 +40,20 @@ class ConfigCommandTest {
     @Test
     void oneKeyIsItsBareValueOnePerLine() throws Exception {
         String file = managerToml("unit_dirs = [\"/a\", \"/b\"]\nupgrade = \"restart-units\"\n");
-        assertEquals(new Run(0, "restart-units\n", ""), run("--config", file, "config", "upgrade"));
-        assertEquals(new Run(0, "/a\n/b\n", ""), run("--config", file, "config", "unit_dirs"));
-        assertEquals(new Run(0, "reexec\n", ""), run("--config", managerToml(""), "config", "upgrade"), "the default");
+        assertEquals(new MainRun(0, "restart-units\n", ""), run("--config", file, "config", "upgrade"));
+        assertEquals(new MainRun(0, "/a\n/b\n", ""), run("--config", file, "config", "unit_dirs"));
+        assertEquals(new MainRun(0, "reexec\n", ""), run("--config", managerToml(""), "config", "upgrade"), "the default");
     }
 
     @Test
     void mistakesAreSaidWithTheDocumentedExitCodes() throws Exception {
         String file = managerToml("upgrade = \"sometimes\"\n");
-        Run bad = run("--config", file, "config", "upgrade");
-        assertEquals(new Run(1, "", file + ":1:1: upgrade = \"sometimes\" is not an upgrade policy; use \"reexec\" (the "
+        MainRun bad = run("--config", file, "config", "upgrade");
+        assertEquals(new MainRun(1, "", file + ":1:1: upgrade = \"sometimes\" is not an upgrade policy; use \"reexec\" (the "
                 + "new code takes over, no unit stops), \"restart-units\" (restart the manager and every unit) or "
                 + "\"none\"\n"), bad);
-        Run unknown = run("--config", managerToml(""), "config", "upgrades");
-        assertEquals(new Run(2, "", "manage-procs: 'upgrades' is not a key of manager.toml; use one of unit_dirs, "
+        MainRun unknown = run("--config", managerToml(""), "config", "upgrades");
+        assertEquals(new MainRun(2, "", "manage-procs: 'upgrades' is not a key of manager.toml; use one of unit_dirs, "
                 + "rundir, logdir, control_socket, control_group, upgrade\n"), unknown);
     }
 }

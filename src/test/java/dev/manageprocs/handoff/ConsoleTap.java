@@ -2,8 +2,6 @@ package dev.manageprocs.handoff;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -96,16 +94,5 @@ final class ConsoleTap implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Unused streams of a ProcessBuilder child, drained so it never blocks (for logs -f). */
-    static Thread drain(InputStream in, OutputStream into) {
-        return Thread.ofPlatform().daemon().start(() -> {
-            try {
-                in.transferTo(into);
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
     }
 }

@@ -10,9 +10,9 @@ import dev.manageprocs.control.Ping;
 import dev.manageprocs.control.Request;
 import dev.manageprocs.control.Response;
 import dev.manageprocs.control.SocketPath;
+import dev.manageprocs.testing.Captured;
 import dev.manageprocs.testing.Eventually;
 import dev.manageprocs.testing.ManagerProcess;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -249,8 +249,7 @@ class ReexecIT {
                 Eventually.await("output on every client", ManagerProcess.WAIT,
                         () -> taps.stream().allMatch(t -> t.sequence().size() > 10));
                 Process follow = m.cliProcess("logs", "-f", "u005");
-                ByteArrayOutputStream followed = new ByteArrayOutputStream();
-                ConsoleTap.drain(follow.getInputStream(), followed);
+                Captured followed = Captured.from(follow.getInputStream());
 
                 AtomicBoolean hammering = new AtomicBoolean(true);
                 List<String> statusFailures = Collections.synchronizedList(new ArrayList<>());
@@ -321,7 +320,7 @@ class ReexecIT {
                 assertTrue(follow.isAlive(), "logs -f ended");
                 follow.destroy();
                 follow.waitFor();
-                List<Long> followedSeq = ConsoleTap.sequenceIn(followed.toString(StandardCharsets.UTF_8).replace("\n", "\r\n"));
+                List<Long> followedSeq = ConsoleTap.sequenceIn(followed.text());
                 assertEquals("", ConsoleTap.firstGap(followedSeq), "logs -f has a gap or a repeat");
             }
             // the holdoff deadline set before the re-execs holds: the manager's own clock says when it waited
