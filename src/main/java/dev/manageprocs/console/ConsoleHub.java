@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One unit's console, procServ's party line: every byte the child writes goes to every client and
@@ -49,7 +50,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     private boolean listening;
     private boolean closed;
 
-    private ConsoleHub(Reactor reactor, ConsoleTarget target, java.util.Optional<ConsoleSnapshot.History> handedOver) {
+    private ConsoleHub(Reactor reactor, ConsoleTarget target, Optional<ConsoleSnapshot.History> handedOver) {
         this.reactor = reactor;
         this.target = target;
         this.spec = target.consoleSpec();
@@ -74,7 +75,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
             throw new IOException("the console history of unit " + target.unitName() + " is " + spec.historyBytes()
                     + " bytes, more than the " + MAX_HISTORY / (1024 * 1024) + " MiB supported; lower [console] history");
         }
-        ConsoleHub hub = new ConsoleHub(reactor, target, java.util.Optional.empty());
+        ConsoleHub hub = new ConsoleHub(reactor, target, Optional.empty());
         List<String> controlGroups = defaults.group().stream().toList();
         List<String> logGroups = new ArrayList<>(controlGroups);
         spec.logGroup().ifPresent(logGroups::add);
@@ -129,7 +130,7 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         List<ConsoleSnapshot.Bound> bound = new ArrayList<>();
         controlListeners.forEach(l -> bound.add(l.snapshot(false)));
         logListeners.forEach(l -> bound.add(l.snapshot(true)));
-        return new ConsoleSnapshot(bound, java.util.Optional.ofNullable(history).map(HistoryRing::handover), atLineStart,
+        return new ConsoleSnapshot(bound, Optional.ofNullable(history).map(HistoryRing::handover), atLineStart,
                 clients.stream().filter(Client::survivesReexec).map(Client::snapshot).toList());
     }
 

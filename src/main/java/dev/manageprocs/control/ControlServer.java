@@ -61,7 +61,8 @@ public final class ControlServer implements AutoCloseable {
     private volatile ServerSocketChannel server;
     private Object boundFileKey;
     /** Connections with a request being read or answered (not streams): a re-exec waits for them. */
-    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
+    private final Object answeringLock = new Object();
+    private int answering; // guarded by answeringLock
 
     /**
      * @param socket     the socket file to create
@@ -144,11 +145,14 @@ public final class ControlServer implements AutoCloseable {
             }
         }
         long deadline = System.nanoTime() + limit.toNanos();
-        while (answering.get() > 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        synchronized (answeringLock) {
+            while (answering > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(answeringLock, left);
             }
-            Thread.sleep(5); // a handful of ms at most: the replies are being written
         }
         return true;
     }
@@ -219,7 +223,9 @@ public final class ControlServer implements AutoCloseable {
                 }
                 continue;
             }
-            answering.incrementAndGet();
+            synchronized (answeringLock) {
+                answering++;
+            }
             Thread.ofVirtual().name("control-conn").start(() -> serve(ch));
         }
     }
@@ -230,7 +236,7 @@ public final class ControlServer implements AutoCloseable {
             InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 8192);
             Intake intake = admit(ch, in);
             if (intake instanceof Admitted a && handler.streams(a.request().verb())) {
-                answering.decrementAndGet();
+                answered();
                 counted = false;
                 stream(a, ch, in);
                 return;
@@ -249,8 +255,15 @@ public final class ControlServer implements AutoCloseable {
             log.debug("control connection: could not send the reply: {}", e.toString());
         } finally {
             if (counted) {
-                answering.decrementAndGet();
+                answered();
             }
+        }
+    }
+
+    private void answered() {
+        synchronized (answeringLock) {
+            answering--;
+            answeringLock.notifyAll();
         }
     }
 

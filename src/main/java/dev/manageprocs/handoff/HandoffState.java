@@ -7,6 +7,8 @@ import dev.manageprocs.unit.ParseResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a manager hands to the next program of its own process in a live re-exec: how it was configured,
@@ -26,8 +28,8 @@ public record HandoffState(String fromVersion, int generation, String requestedB
     }
 
     /** Every fd the state names: exactly these stay open across the exec. */
-    public java.util.Set<Integer> fds() {
-        java.util.Set<Integer> fds = new java.util.TreeSet<>();
+    public Set<Integer> fds() {
+        Set<Integer> fds = new TreeSet<>();
         for (UnitState u : units) {
             u.supervisor().child().ifPresent(c -> {
                 fds.add(c.masterFd());

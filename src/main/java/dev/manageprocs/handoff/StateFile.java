@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 
 /**
  * The handoff state on disk: {@code handoff.state} in the manager's runtime directory, readable by the
@@ -66,7 +67,7 @@ public final class StateFile {
     }
 
     private static ManagerConfig managerConfig(HandoffState.Config c) {
-        Layout layout = Layout.forThisProcess(java.util.Optional.of(c.mode()));
+        Layout layout = Layout.forThisProcess(Optional.of(c.mode()));
         ManagerConfig loaded = c.file().isEmpty() || c.text().isEmpty() ? ManagerConfig.of(layout)
                 : switch (ManagerConfig.parse(c.file().get(), c.text().get(), layout)) {
                     case ManagerConfig.Result.Ok ok -> ok.config();

@@ -1,16 +1,15 @@
 package dev.manageprocs.manager;
 
-import dev.manageprocs.access.Authorizer;
 import dev.manageprocs.access.Audit;
+import dev.manageprocs.access.Authorizer;
 import dev.manageprocs.control.ControlServer;
+import dev.manageprocs.control.Ping;
 import dev.manageprocs.control.ReexecMarker;
 import dev.manageprocs.handoff.HandoffState;
-import dev.manageprocs.supervisor.Announcements;
-import java.util.concurrent.atomic.AtomicReference;
-import dev.manageprocs.control.Ping;
 import dev.manageprocs.posix.Exec;
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.Reactor;
+import dev.manageprocs.supervisor.Announcements;
 import dev.manageprocs.unit.Layout;
 import dev.manageprocs.unit.ManagerConfig;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,7 @@ package dev.manageprocs.posix;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import java.util.Optional;
 
 /**
  * File-descriptor basics from libc, direct-mapped (JNA) for speed. Linux, 64-bit only.
@@ -58,9 +59,9 @@ public final class LibC {
     }
 
     /** Whether fd is open and has FD_CLOEXEC; empty when it is not open. */
-    public static java.util.Optional<Boolean> closeOnExec(int fd) {
+    public static Optional<Boolean> closeOnExec(int fd) {
         int flags = fcntl(fd, F_GETFD, 0);
-        return flags < 0 ? java.util.Optional.empty() : java.util.Optional.of((flags & FD_CLOEXEC) != 0);
+        return flags < 0 ? Optional.empty() : Optional.of((flags & FD_CLOEXEC) != 0);
     }
 
     public static native int getpid();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +46,9 @@ final class ConsoleLogListener implements OutputListener {
     }
 
     /** The log's state for a live re-exec; empty when it was never opened. */
-    java.util.Optional<SupervisorSnapshot.Log> snapshot() {
-        return consoleLog == null ? java.util.Optional.empty()
-                : java.util.Optional.of(new SupervisorSnapshot.Log(atLineStart, consoleLog.atLineStart()));
+    Optional<SupervisorSnapshot.Log> snapshot() {
+        return consoleLog == null ? Optional.empty()
+                : Optional.of(new SupervisorSnapshot.Log(atLineStart, consoleLog.atLineStart()));
     }
 
     /** Opens the log again after a live re-exec and continues it where the previous program left it. */

@@ -2,6 +2,7 @@ package dev.manageprocs.supervisor;
 
 import dev.manageprocs.posix.LibC;
 import dev.manageprocs.reactor.LoopBuffers;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ final class InputQueue {
 
     /** What waits, for a live re-exec to hand over (empty when nothing does). */
     byte[] pending() {
-        return pending == null ? new byte[0] : java.util.Arrays.copyOf(pending, pendingLen);
+        return pending == null ? new byte[0] : Arrays.copyOf(pending, pendingLen);
     }
 
     boolean dropping() {

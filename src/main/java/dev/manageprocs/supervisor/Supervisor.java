@@ -7,16 +7,17 @@ import dev.manageprocs.child.LaunchSpec;
 import dev.manageprocs.child.SpawnException;
 import dev.manageprocs.posix.Epoll;
 import dev.manageprocs.reactor.Reactor;
-import dev.manageprocs.unit.Durations;
 import dev.manageprocs.restart.RestartDecision;
 import dev.manageprocs.restart.RestartPolicy;
 import dev.manageprocs.sidecar.InfoFile;
 import dev.manageprocs.sidecar.RunDir;
 import dev.manageprocs.unit.ConsoleSpec;
+import dev.manageprocs.unit.Durations;
 import dev.manageprocs.unit.RestartMode;
 import dev.manageprocs.unit.Signal;
 import dev.manageprocs.unit.Unit;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,7 +121,7 @@ public final class Supervisor implements ConsoleTarget {
             sv.reactor.register(c.pidFd(), Epoll.EPOLLIN, ev -> sv.childExited());
         }
         if (s.timerDue().isPresent()) {
-            java.time.Duration left = java.time.Duration.ofNanos(Math.max(0, s.timerDue().getAsLong() - System.nanoTime()));
+            Duration left = Duration.ofNanos(Math.max(0, s.timerDue().getAsLong() - System.nanoTime()));
             sv.timer = sv.reactor.schedule(left, sv.state == State.BACKOFF ? sv::holdoffOver : sv::stopTimedOut);
         }
         return sv;
@@ -131,8 +133,8 @@ public final class Supervisor implements ConsoleTarget {
                 : Optional.of(new SupervisorSnapshot.Running(child.pid(), child.masterFd(), child.pidFd(),
                         child.ttyName(), child.startTime(), startedNanos, pump.snapshot()));
         return new SupervisorSnapshot(state, goal, mode, since, restarts, Optional.ofNullable(lastExit),
-                Optional.ofNullable(problem), timer == null ? java.util.OptionalLong.empty()
-                        : java.util.OptionalLong.of(timer.dueNanos()), policy.restartTimes(), rows, cols, running,
+                Optional.ofNullable(problem), timer == null ? OptionalLong.empty()
+                        : OptionalLong.of(timer.dueNanos()), policy.restartTimes(), rows, cols, running,
                 output.logSnapshot());
     }
 
