@@ -76,17 +76,14 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
                     + " bytes, more than the " + MAX_HISTORY / (1024 * 1024) + " MiB supported; lower [console] history");
         }
         ConsoleHub hub = new ConsoleHub(reactor, target, Optional.empty());
-        List<String> controlGroups = defaults.group().stream().toList();
-        List<String> logGroups = new ArrayList<>(controlGroups);
-        spec.logGroup().ifPresent(logGroups::add);
         try {
             for (Endpoint e : spec.listen()) {
                 hub.controlListeners.add(Listener.open(reactor, e, defaults.controlPath(), defaults, spec.allowRemote(),
-                        target.unitName(), access.gate(controlGroups), (fd, who) -> hub.accepted(fd, who, false)));
+                        target.unitName(), gate(spec, defaults, access, false), (fd, who) -> hub.accepted(fd, who, false)));
             }
             for (Endpoint e : spec.logListen()) {
                 hub.logListeners.add(Listener.open(reactor, e, defaults.logPath(), defaults, spec.allowRemote(),
-                        target.unitName(), access.gate(logGroups), (fd, who) -> hub.accepted(fd, who, true)));
+                        target.unitName(), gate(spec, defaults, access, true), (fd, who) -> hub.accepted(fd, who, true)));
             }
         } catch (IOException | RuntimeException e) {
             hub.close();
@@ -104,14 +101,10 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
     public static ConsoleHub resume(Reactor reactor, ConsoleTarget target, SocketDefaults defaults, ConsoleAccess access,
             ConsoleSnapshot snapshot) {
         ConsoleHub hub = new ConsoleHub(reactor, target, snapshot.history());
-        ConsoleSpec spec = target.consoleSpec();
-        List<String> controlGroups = defaults.group().stream().toList();
-        List<String> logGroups = new ArrayList<>(controlGroups);
-        spec.logGroup().ifPresent(logGroups::add);
         for (ConsoleSnapshot.Bound b : snapshot.listeners()) {
             boolean readOnly = b.readOnly();
-            Listener l = Listener.adopt(reactor, b, target.unitName(), access.gate(readOnly ? logGroups : controlGroups),
-                    (fd, who) -> hub.accepted(fd, who, readOnly));
+            Listener l = Listener.adopt(reactor, b, target.unitName(),
+                    gate(target.consoleSpec(), defaults, access, readOnly), (fd, who) -> hub.accepted(fd, who, readOnly));
             (readOnly ? hub.logListeners : hub.controlListeners).add(l);
         }
         hub.atLineStart = snapshot.atLineStart();
@@ -123,6 +116,19 @@ public final class ConsoleHub implements OutputListener, AutoCloseable {
         target.addListener(hub);
         hub.listening = true;
         return hub;
+    }
+
+    /**
+     * Who may stay on a TCP endpoint besides root and the manager's user: control_group, and for a
+     * read-only endpoint also the unit's log_group.
+     */
+    private static ConsoleAccess.Gate gate(ConsoleSpec spec, SocketDefaults defaults, ConsoleAccess access,
+            boolean readOnly) {
+        List<String> groups = new ArrayList<>(defaults.group().stream().toList());
+        if (readOnly) {
+            spec.logGroup().ifPresent(groups::add);
+        }
+        return access.gate(groups);
     }
 
     /** This console for a live re-exec; the fds in it must stay open across the exec. */

@@ -156,7 +156,7 @@ public final class Manager {
     private boolean adopt(HandoffState.UnitState u) {
         Unit unit = u.loaded().unit();
         Path runDir = config.rundir().resolve(unit.name());
-        SupervisorContext ctx = new SupervisorContext(reactor, pid, env, runDir, logFile(unit), zone);
+        SupervisorContext ctx = context(runDir, logFile(unit));
         Supervisor supervisor;
         try {
             supervisor = Supervisor.adopt(unit, ctx, this::retired, u.supervisor());
@@ -445,7 +445,7 @@ public final class Manager {
                             + "; check the permissions of rundir and logdir").toString()));
             return Optional.empty();
         }
-        SupervisorContext ctx = new SupervisorContext(reactor, pid, env, runDir, logFile, zone);
+        SupervisorContext ctx = context(runDir, logFile);
         Supervisor supervisor = new Supervisor(unit, ctx, this::retired);
         ConsoleHub console;
         try {
@@ -460,6 +460,10 @@ public final class Manager {
         LoadedUnit lu = new LoadedUnit(ok, supervisor, console);
         units.put(unit.name(), lu);
         return Optional.of(lu);
+    }
+
+    private SupervisorContext context(Path runDir, Optional<Path> logFile) {
+        return new SupervisorContext(reactor, pid, env, runDir, logFile, zone);
     }
 
     private SocketDefaults socketDefaults(Path runDir) {
