@@ -26,6 +26,9 @@ final class HistoryRing {
     }
 
     void append(byte[] src, int off, int len) {
+        if (len == 0) {
+            return; // nothing to keep, and an empty ring has no buffer to index into
+        }
         if (len >= capacity) {
             // only the tail fits: it replaces everything
             buf = buf.length == capacity ? buf : new byte[capacity];

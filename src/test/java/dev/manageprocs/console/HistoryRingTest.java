@@ -6,6 +6,15 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class HistoryRingTest {
+    @Test
+    void theEmptyHistoryOfAUnitThatNeverRanIsHandedOverAndBack() {
+        HistoryRing empty = new HistoryRing(16);
+        HistoryRing back = HistoryRing.restored(16, empty.handover());
+        assertEquals(0, back.snapshot().length);
+        back.append("after\n".getBytes(StandardCharsets.US_ASCII), 0, 6);
+        assertEquals("after\n", new String(back.snapshot(), StandardCharsets.US_ASCII));
+    }
+
     private static String snapshot(HistoryRing r) {
         return new String(r.snapshot(), StandardCharsets.ISO_8859_1);
     }

@@ -371,6 +371,13 @@ class ReexecIT {
                 command = ["sh", "-c", "trap '' TERM; exec sleep 100000"]
                 stop_timeout = "8s"
                 """);
+        // never started: nothing in its history, no child, no log (the demo's softioc-template is one)
+        Files.writeString(root.resolve("config/manage-procs/units/idle.toml"), """
+                [process]
+                command = ["sleep", "100000"]
+                [restart]
+                autostart = false
+                """);
         try (var m = new ManagerProcess(root)) {
             Eventually.await("stubborn up", ManagerProcess.WAIT, () -> "RUNNING".equals(
                     status(m).getOrDefault("stubborn", new Row("", 0, Instant.EPOCH, 0, "")).state()));
@@ -384,6 +391,8 @@ class ReexecIT {
             Eventually.await("pending change", ManagerProcess.WAIT,
                     () -> m.cli("status", "--json").out().contains("\"pending_change\":true"));
             assertEquals("STOPPING", status(m).get("stubborn").state(), "the re-exec neither ends nor restarts the stop");
+            assertEquals("STOPPED", status(m).getOrDefault("idle", new Row("missing", 0, Instant.EPOCH, 0, "")).state(),
+                    "a unit that never ran comes through too");
             Eventually.await("STOPPED", ManagerProcess.WAIT, () -> status(m).get("stubborn").state().equals("STOPPED"));
             Row stopped = status(m).get("stubborn");
             assertTrue(stopped.lastExit().contains("SIGKILL"), stopped::toString);
