@@ -2,6 +2,7 @@ package dev.manageprocs.manager;
 
 import dev.manageprocs.console.ConsoleAccess;
 import dev.manageprocs.console.ConsoleHub;
+import dev.manageprocs.console.ConsoleSnapshot;
 import dev.manageprocs.console.SocketDefaults;
 import dev.manageprocs.child.SpawnException;
 import dev.manageprocs.handoff.HandoffState;
@@ -152,7 +153,10 @@ public final class Manager {
     public record Adopted(int units, long gapMillis) {
     }
 
-    /** One handed-over unit; a unit that cannot be continued is logged and its child stopped. Loop thread. */
+    /**
+     * One handed-over unit; a unit that cannot be continued is logged and stopped, and the others go on
+     * (one unit's broken state must not cost every IOC). Loop thread.
+     */
     private boolean adopt(HandoffState.UnitState u) {
         Unit unit = u.loaded().unit();
         Path runDir = config.rundir().resolve(unit.name());
@@ -161,18 +165,39 @@ public final class Manager {
         try {
             supervisor = Supervisor.adopt(unit, ctx, this::retired, u.supervisor());
         } catch (SpawnException | RuntimeException e) {
-            log.error("{}: cannot continue the unit after the re-exec ({}); stopping its child", unit.name(), e.getMessage());
+            log.error("{}: cannot continue the unit after the re-exec ({}); killing its child", unit.name(), e.toString());
             u.supervisor().child().ifPresent(c -> {
                 ProcessControl.kill(-c.pid(), Signal.KILL.number());
+                ProcessControl.waitid(ProcessControl.P_PID, c.pid(), ProcessControl.siginfo(), ProcessControl.WEXITED);
                 LibC.close(c.masterFd());
-                LibC.close(c.pidFd()); // the exit is reaped by nobody: a zombie until the manager exits
+                LibC.close(c.pidFd());
             });
+            closeConsole(u.console());
             return false;
         }
-        ConsoleHub console = ConsoleHub.resume(reactor, supervisor, socketDefaults(runDir), consoleAccess, u.console());
-        supervisor.resumeEndpoints(console.controlAddresses(), console.logAddresses());
-        units.put(unit.name(), new LoadedUnit(u.loaded(), supervisor, console));
-        return true;
+        try {
+            ConsoleHub console = ConsoleHub.resume(reactor, supervisor, socketDefaults(runDir), consoleAccess, u.console());
+            supervisor.resumeEndpoints(console.controlAddresses(), console.logAddresses());
+            units.put(unit.name(), new LoadedUnit(u.loaded(), supervisor, console));
+            return true;
+        } catch (RuntimeException e) {
+            log.error("{}: cannot continue the console after the re-exec ({}); stopping the unit", unit.name(), e.toString());
+            closeConsole(u.console());
+            supervisor.retire(Goal.REMOVE, "manager (its console could not be continued after the re-exec)");
+            return false;
+        }
+    }
+
+    /** The handed-over sockets of a console that cannot be continued: nobody else will close them. */
+    private void closeConsole(ConsoleSnapshot console) {
+        console.listeners().forEach(b -> {
+            reactor.unregister(b.fd());
+            LibC.close(b.fd());
+        });
+        console.clients().forEach(c -> {
+            reactor.unregister(c.fd());
+            LibC.close(c.fd());
+        });
     }
 
     /** Stops, all at once, the children a crashed manager left running (see {@link Orphans}). */
